@@ -1,0 +1,1 @@
+"""OneID: batch customer-data platform."""

@@ -1,0 +1,1 @@
+"""Landing of channel exports: inbox -> lake (Parquet) + quarantine + file registry."""

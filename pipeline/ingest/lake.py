@@ -1,0 +1,68 @@
+"""Where landed data lives in the lake, and the empty schema files that keep
+dbt sources readable before a source has ever delivered anything.
+
+Layout (relative to the home):
+  lake/raw/<source>/load_date=YYYY-MM-DD/<load_id>__<sha12>.parquet
+  lake/quarantine/<source>/load_date=YYYY-MM-DD/<load_id>__<sha12>.parquet
+  lake/files/<load_id>.parquet          (file registry + reconciliation)
+  lake/<area>/<source>/_schema.parquet  (zero rows: the source's schema)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.home import Home
+from pipeline.ingest.sources import QUARANTINE_SCHEMA, SOURCES, Source, empty_lake_frame
+
+SCHEMA_FILE = "_schema.parquet"
+
+FILE_REGISTRY_SCHEMA = pl.Schema(
+    {
+        "file_path": pl.String(),  # relative to the inbox
+        "source": pl.String(),
+        "delivery_date": pl.Date(),
+        "file_sha256": pl.String(),
+        "file_bytes": pl.Int64(),
+        "encoding": pl.String(),  # detected: utf-8, utf-8-sig, gb18030, xlsx, gzip+utf-8 ...
+        "status": pl.String(),  # FileStatus
+        "rejection_code": pl.String(),  # FileRejection, when rejected
+        "message": pl.String(),
+        "rows_read": pl.Int64(),
+        "rows_landed": pl.Int64(),
+        "rows_quarantined": pl.Int64(),
+        "extra_columns": pl.String(),  # comma-separated unknown headers (schema drift)
+        "duplicate_of": pl.String(),  # file_path of the earlier file with the same bytes
+        "load_id": pl.String(),
+        "load_date": pl.Date(),
+        "loaded_at": pl.Datetime("us", "UTC"),
+    }
+)
+
+
+def partition_dir(root: Path, source: str, load_date: date) -> Path:
+    return root / source / f"load_date={load_date.isoformat()}"
+
+
+def landed_file_name(load_id: str, file_sha256: str) -> str:
+    return f"{load_id}__{file_sha256[:12]}.parquet"
+
+
+def write_schema_files(home: Home, sources: tuple[Source, ...] = SOURCES) -> None:
+    """Make every source readable by dbt even before its first delivery."""
+    for source in sources:
+        raw = home.source_raw(source.name) / SCHEMA_FILE
+        if not raw.exists():
+            raw.parent.mkdir(parents=True, exist_ok=True)
+            empty_lake_frame(source).write_parquet(raw)
+        quarantined = home.source_quarantine(source.name) / SCHEMA_FILE
+        if not quarantined.exists():
+            quarantined.parent.mkdir(parents=True, exist_ok=True)
+            pl.DataFrame(schema=QUARANTINE_SCHEMA).write_parquet(quarantined)
+    registry = home.file_registry / SCHEMA_FILE
+    if not registry.exists():
+        registry.parent.mkdir(parents=True, exist_ok=True)
+        pl.DataFrame(schema=FILE_REGISTRY_SCHEMA).write_parquet(registry)
