@@ -1,0 +1,79 @@
+with
+
+source as (
+
+    select * from {{ source('app', 'events') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('item_sku') }} as sku,
+
+        ---------- identifiers as delivered (device ids are not canonicalized here)
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('device_oaid') }} as device_oaid,
+        {{ clean_text('device_idfa') }} as device_idfa,
+        {{ clean_text('device_imei') }} as device_imei,
+
+        ---------- attributes
+        {{ clean_text('event_name') }} as event_name,
+        {{ clean_text('brand') }} as brand,
+        {{ clean_text('device_os') }} as device_os,
+        {{ clean_text('live_id') }} as live_id,
+        {{ clean_text('search_keyword') }} as search_keyword,
+        {{ clean_text('coupon_id') }} as coupon_id,
+        {{ clean_text('properties_json') }} as properties_json,
+
+        ---------- numerics
+        cast(item_price as {{ type_amount() }}) as item_price,
+        cast(review_rating as {{ dbt.type_bigint() }}) as review_rating,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('event_at') }} as event_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', ['event_id'], 'first') }}
+
+),
+
+final as (
+
+    select
+        event_id,
+        event_name,
+        event_at,
+        brand,
+        user_id,
+        phone,
+        device_oaid,
+        device_idfa,
+        device_imei,
+        device_os,
+        sku,
+        item_price,
+        live_id,
+        review_rating,
+        search_keyword,
+        coupon_id,
+        properties_json,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final

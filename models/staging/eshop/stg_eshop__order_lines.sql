@@ -1,0 +1,68 @@
+with
+
+source as (
+
+    select * from {{ source('eshop', 'order_lines') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        {{ clean_text('order_id') }} as order_id,
+        cast(line_no as {{ dbt.type_bigint() }}) as line_no,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('sku') }} as sku,
+
+        ---------- identifiers and attributes as delivered
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('brand') }} as brand,
+        {{ clean_text('order_status') }} as order_status,
+
+        ---------- numerics
+        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
+        cast(paid_amount as {{ type_amount() }}) as paid_amount,
+        cast(refund_amount as {{ type_amount() }}) as refund_amount,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        {{ to_utc_timestamp('paid_at') }} as paid_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', ['order_id', 'line_no'], 'latest') }}
+
+),
+
+final as (
+
+    select
+        {{ generate_surrogate_key(['order_id', 'line_no']) }} as order_line_id,
+        order_id,
+        line_no,
+        user_id,
+        phone,
+        brand,
+        sku,
+        quantity,
+        paid_amount,
+        refund_amount,
+        order_status,
+        created_at,
+        paid_at,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final

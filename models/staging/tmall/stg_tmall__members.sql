@@ -1,0 +1,58 @@
+with
+
+source as (
+
+    select * from {{ source('tmall', 'members') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        {{ clean_text('brand') }} as brand,
+        {{ clean_text('ouid') }} as ouid,
+
+        ---------- identifiers and attributes as delivered
+        {{ clean_text('nick') }} as nick,
+        {{ clean_text('mobile') }} as mobile,
+        {{ clean_text('level') }} as member_level,
+
+        ---------- numerics
+        cast(points as {{ dbt.type_bigint() }}) as points,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('joined_at') }} as joined_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', ['brand', 'ouid'], 'latest') }}
+
+),
+
+final as (
+
+    select
+        {{ generate_surrogate_key(['brand', 'ouid']) }} as tmall_member_id,
+        brand,
+        ouid,
+        nick,
+        mobile,
+        member_level,
+        points,
+        joined_at,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,71 @@
+with
+
+source as (
+
+    select * from {{ source('tmall', 'order_lines') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        {{ clean_text('sub_order_id') }} as sub_order_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('buyer_ouid') }} as buyer_ouid,
+        {{ clean_text('sku') }} as sku,
+
+        ---------- identifiers and attributes as delivered
+        {{ clean_text('buyer_nick') }} as buyer_nick,
+        {{ clean_text('contact_phone') }} as contact_phone,
+        {{ clean_text('shop_name') }} as shop_name,
+        {{ clean_text('item_title') }} as item_title,
+        {{ clean_text('order_status') }} as order_status,
+
+        ---------- numerics
+        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
+        cast(paid_amount as {{ type_amount() }}) as paid_amount,
+        cast(refund_amount as {{ type_amount() }}) as refund_amount,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        {{ to_utc_timestamp('paid_at') }} as paid_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', ['sub_order_id'], 'latest') }}
+
+),
+
+final as (
+
+    select
+        sub_order_id,
+        order_id,
+        buyer_ouid,
+        sku,
+        buyer_nick,
+        contact_phone,
+        shop_name,
+        item_title,
+        order_status,
+        quantity,
+        paid_amount,
+        refund_amount,
+        created_at,
+        paid_at,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,56 @@
+with
+
+source as (
+
+    select * from {{ source('wechat', 'miniapp_users') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids (WeChat's own names: an openid is scoped to its appid)
+        {{ clean_text('appid') }} as appid,
+        {{ clean_text('openid') }} as openid,
+        {{ clean_text('unionid') }} as unionid,
+
+        ---------- identifiers and attributes as delivered
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('nickname') }} as nickname,
+        {{ clean_text('brand') }} as brand,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('created_at') }} as created_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', ['appid', 'openid'], 'latest') }}
+
+),
+
+final as (
+
+    select
+        {{ generate_surrogate_key(['appid', 'openid']) }} as miniapp_user_id,
+        appid,
+        openid,
+        unionid,
+        phone,
+        nickname,
+        brand,
+        created_at,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final

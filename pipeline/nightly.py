@@ -1,0 +1,251 @@
+"""The nightly run: a fixed order of stages under one lock and one run record.
+
+`oneid run` runs every stage; `oneid ingest` and `oneid build` run a slice of
+the same list, so a stage added here is immediately part of the night. Each
+stage may register an undo; if any later stage fails, the undos run in reverse
+so the home is left as it was before the run (previous warehouse, lake, state).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline import dbt_runner
+from pipeline.errors import OneIDError
+from pipeline.home import Home
+from pipeline.ingest.lake import write_schema_files
+from pipeline.ingest.land import FileOutcome, land_deliveries, rollback_load
+from pipeline.publish import building_path, discard_building, publish_warehouse, write_run_history
+from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
+from pipeline.runlock import run_lock
+from pipeline.settings import WarehouseSettings
+from pipeline.validation.landed import raise_on_blocking, validate_load
+
+
+class Reporter(Protocol):
+    """What a run tells the person or scheduler watching it."""
+
+    def stage_started(self, name: str) -> None: ...
+
+    def progress(self, name: str, done: int, total: int, text: str) -> None: ...
+
+    def stage_finished(self, stage: StageRecord) -> None: ...
+
+
+class SilentReporter:
+    def stage_started(self, name: str) -> None:
+        pass
+
+    def progress(self, name: str, done: int, total: int, text: str) -> None:
+        pass
+
+    def stage_finished(self, stage: StageRecord) -> None:
+        pass
+
+
+@dataclass
+class RunContext:
+    home: Home
+    business_date: date
+    record: RunRecord
+    settings: WarehouseSettings
+    reporter: Reporter
+    force: bool = False
+    undo: list[Callable[[], None]] = field(default_factory=list)
+    artifacts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        return self.record.run_id
+
+    @property
+    def run_dir(self) -> Path:
+        return self.home.runs / self.run_id
+
+    @property
+    def building(self) -> Path:
+        return building_path(self.home, self.run_id)
+
+
+StageResult = tuple[dict[str, int], dict[str, Any]]  # (row counts, detail for the run record)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    description: str
+    run: Callable[[RunContext], StageResult]
+
+
+def _ingest(ctx: RunContext) -> StageResult:
+    write_schema_files(ctx.home)
+    ctx.undo.append(lambda: rollback_load(ctx.home, ctx.run_id))
+
+    def on_file(outcome: FileOutcome) -> None:
+        ctx.reporter.progress("ingest", 0, 0, f"{outcome.source}: {outcome.file_path}")
+
+    result = land_deliveries(
+        ctx.home, ctx.business_date, load_id=ctx.run_id, force=ctx.force, progress=on_file
+    )
+    ctx.artifacts["load"] = result
+    record = result.to_record()
+    rows = {
+        "files": len(result.files),
+        "rows_read": result.rows_read,
+        "rows_landed": result.rows_landed,
+        "rows_quarantined": result.rows_quarantined,
+    }
+    return rows, record
+
+
+def _validate(ctx: RunContext) -> StageResult:
+    report = validate_load(ctx.home, ctx.run_id)
+    record = report.to_record()
+    ctx.artifacts["validation"] = report
+    raise_on_blocking(report)
+    return {"blocking_failures": len(report.blocking_failures), "warnings": len(report.warnings)}, record
+
+
+def _build(ctx: RunContext) -> StageResult:
+    write_schema_files(ctx.home)
+    ctx.home.building.mkdir(parents=True, exist_ok=True)
+    discard_building(ctx.building)
+    ctx.undo.append(lambda: discard_building(ctx.building))
+
+    def on_node(done: int, total: int, text: str) -> None:
+        ctx.reporter.progress("build", done, total, text)
+
+    summary = dbt_runner.run_dbt(
+        ["build"],
+        home=ctx.home,
+        warehouse_path=ctx.building,
+        business_date=ctx.business_date,
+        run_dir=ctx.run_dir,
+        settings=ctx.settings,
+        on_node=on_node,
+    )
+    ctx.record.stages[-1].detail = summary.to_record()
+    dbt_runner.raise_for_results(summary)
+    models = summary.counts.get("model", {})
+    tests = summary.counts.get("test", {})
+    rows = {
+        "models": sum(models.values()),
+        "tests": sum(tests.values()),
+        "tests_warned": tests.get("warn", 0),
+        **{f"rows:{name}": n for name, n in sorted(summary.rows_by_model.items())},
+    }
+    return rows, summary.to_record()
+
+
+def _publish(ctx: RunContext) -> StageResult:
+    history = load_run_records(ctx.home)
+    current = [r for r in history if r.run_id != ctx.run_id]
+    # The row for this run says how it ends: publish is its last step.
+    finished = RunRecord.from_dict(
+        {**asdict(ctx.record), "status": "succeeded", "ended_at": utc_now().isoformat(timespec="milliseconds")}
+    )
+    write_run_history(ctx.building, history_rows([*current, finished]))
+    published = publish_warehouse(ctx.home, ctx.building)
+    return {"runs_in_history": len(current) + 1}, {"warehouse": str(published)}
+
+
+STAGES: dict[str, Stage] = {
+    stage.name: stage
+    for stage in (
+        Stage("ingest", "land new deliveries from the inbox into the lake", _ingest),
+        Stage("validate", "Great Expectations suites on what landed", _validate),
+        Stage("build", "dbt build (models and data tests) into a new warehouse file", _build),
+        Stage("publish", "swap the new warehouse in atomically", _publish),
+    )
+}
+
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "run": ("ingest", "validate", "build", "publish"),
+    "ingest": ("ingest", "validate"),
+    "build": ("build", "publish"),
+}
+
+
+def execute(
+    home: Home,
+    command: str,
+    business_date: date,
+    *,
+    force: bool = False,
+    reporter: Reporter | None = None,
+    settings: WarehouseSettings | None = None,
+) -> RunRecord:
+    """Run the stages of `command` for `business_date`; raise OneIDError on failure.
+
+    The run record is written before the first stage and after every stage,
+    so `oneid status` shows a run that is still going or that crashed.
+    """
+    reporter = reporter or SilentReporter()
+    home.ensure()
+    settings = settings or WarehouseSettings.from_env(home)
+    record = RunRecord.start(home, command, business_date)
+    with run_lock(home, record.run_id, command):
+        record.save(home)
+        ctx = RunContext(home, business_date, record, settings, reporter, force=force)
+        try:
+            for name in COMMANDS[command]:
+                _run_stage(ctx, STAGES[name])
+        except BaseException as failure:
+            _undo(ctx)
+            record.finish("failed", _describe_failure(failure))
+            record.save(home)
+            raise
+        record.finish("succeeded")
+        record.save(home)
+    return record
+
+
+def _run_stage(ctx: RunContext, stage: Stage) -> None:
+    started = utc_now()
+    stage_record = StageRecord(name=stage.name, started_at=started.isoformat(timespec="milliseconds"))
+    ctx.record.stages.append(stage_record)
+    ctx.record.save(ctx.home)
+    ctx.reporter.stage_started(stage.name)
+    try:
+        rows, detail = stage.run(ctx)
+    except BaseException:
+        stage_record.status = "failed"
+        raise
+    else:
+        stage_record.status = "succeeded"
+        stage_record.rows = rows
+        stage_record.detail = detail
+    finally:
+        ended = utc_now()
+        stage_record.ended_at = ended.isoformat(timespec="milliseconds")
+        stage_record.seconds = round((ended - started).total_seconds(), 3)
+        ctx.record.save(ctx.home)
+        ctx.reporter.stage_finished(stage_record)
+
+
+def _undo(ctx: RunContext) -> None:
+    for action in reversed(ctx.undo):
+        try:
+            action()
+        except Exception as problem:  # keep undoing the rest; the record says what went wrong
+            ctx.record.stages[-1].detail.setdefault("undo_errors", []).append(repr(problem))
+
+
+def _describe_failure(failure: BaseException) -> dict[str, Any]:
+    if isinstance(failure, OneIDError):
+        return {"class": failure.label, "exit_code": failure.exit_code, "message": str(failure)}
+    if isinstance(failure, KeyboardInterrupt):
+        return {"class": "interrupted", "exit_code": 130, "message": "interrupted"}
+    return {
+        "class": "internal error",
+        "exit_code": 1,
+        "message": f"{type(failure).__name__}: {failure}",
+        "traceback": traceback.format_exc(limit=20),
+    }
+
+
