@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
+
 from pipeline import dbt_runner
 from pipeline.errors import OneIDError
 from pipeline.home import Home
@@ -190,6 +192,7 @@ def execute(
     settings = settings or WarehouseSettings.from_env(home)
     record = RunRecord.start(home, command, business_date)
     with run_lock(home, record.run_id, command):
+        recover_interrupted_runs(home, record.run_id)
         record.save(home)
         ctx = RunContext(home, business_date, record, settings, reporter, force=force)
         try:
@@ -203,6 +206,42 @@ def execute(
         record.finish("succeeded")
         record.save(home)
     return record
+
+
+def recover_interrupted_runs(home: Home, current_run_id: str) -> list[str]:
+    """Undo what a killed run (power loss, SIGKILL) left half-done.
+
+    Called under the lock, so any record still marked running belongs to a
+    process that is gone. A run that got as far as publishing is kept: its
+    warehouse already holds it in run_history.
+    """
+    published = _published_run_ids(home)
+    recovered = []
+    for record in load_run_records(home):
+        if record.status != "running" or record.run_id == current_run_id:
+            continue
+        if record.run_id in published:
+            record.finish("succeeded")
+        else:
+            rollback_load(home, record.run_id)
+            discard_building(building_path(home, record.run_id))
+            record.finish(
+                "failed",
+                {"class": "interrupted", "exit_code": 1, "message": f"interrupted; undone by run {current_run_id}"},
+            )
+        record.save(home)
+        recovered.append(record.run_id)
+    return recovered
+
+
+def _published_run_ids(home: Home) -> set[str]:
+    if not home.warehouse.is_file():
+        return set()
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        try:
+            return {row[0] for row in con.execute("select run_id from run_history").fetchall()}
+        except duckdb.CatalogException:
+            return set()
 
 
 def _run_stage(ctx: RunContext, stage: Stage) -> None:
