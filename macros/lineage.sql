@@ -4,22 +4,21 @@
     {{ return(['_file_path', '_file_line', '_file_sha256', '_load_id', '_delivery_date', '_load_date', '_loaded_at']) }}
 {%- endmacro %}
 
-{#- The lineage columns typed for staging; _loaded_at becomes zone-less UTC
-    like every other staged timestamp. -#}
+{#- The lineage columns typed for staging, as the tail of a select list over a
+    lake source; _loaded_at becomes zone-less UTC like every staged timestamp. -#}
 {% macro stage_lineage_columns() -%}
-    {%- for name in lineage_column_names() %}
-        {%- if name == '_loaded_at' %}
-        {{ to_utc_timestamp(name) }} as {{ name }}
-        {%- else %}
-        {{ name }}
-        {%- endif %}
-        {%- if not loop.last %},{% endif %}
-    {%- endfor %}
+    {%- set columns = [] -%}
+    {%- for name in lineage_column_names() -%}
+        {%- if name == '_loaded_at' -%}
+            {%- do columns.append(to_utc_timestamp(name) ~ ' as ' ~ name) -%}
+        {%- else -%}
+            {%- do columns.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
 {%- endmacro %}
 
 {#- The lineage column names, as the tail of an explicit select list. -#}
 {% macro select_lineage_columns() -%}
-    {%- for name in lineage_column_names() %}
-        {{ name }}{% if not loop.last %},{% endif %}
-    {%- endfor %}
+    {{ lineage_column_names() | join(',\n        ') }}
 {%- endmacro %}

@@ -22,14 +22,15 @@ class ConfigurationError(OneIDError):
 
 
 class BadInputError(OneIDError):
-    """A delivery is unusable as a whole or the row counts do not reconcile."""
+    """A delivery is unusable: row counts do not reconcile, a blocking Great
+    Expectations check failed on what landed, or (with --strict) a file was rejected."""
 
     exit_code = 4
     label = "bad input"
 
 
 class DataTestFailed(OneIDError):
-    """A blocking data test (Great Expectations or dbt) failed."""
+    """A dbt data test failed: the new warehouse is not published."""
 
     exit_code = 5
     label = "data test failed"

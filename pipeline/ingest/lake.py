@@ -10,6 +10,7 @@ Layout (relative to the home):
 
 from __future__ import annotations
 
+import glob
 from datetime import date
 from pathlib import Path
 
@@ -66,3 +67,22 @@ def write_schema_files(home: Home, sources: tuple[Source, ...] = SOURCES) -> Non
     if not registry.exists():
         registry.parent.mkdir(parents=True, exist_ok=True)
         pl.DataFrame(schema=FILE_REGISTRY_SCHEMA).write_parquet(registry)
+
+
+def registry_file(home: Home, load_id: str) -> Path:
+    return home.file_registry / f"{load_id}.parquet"
+
+
+def landed_path(home: Home, source: str, load_date: date, load_id: str, file_sha256: str) -> Path:
+    return partition_dir(home.raw, source, load_date) / landed_file_name(load_id, file_sha256)
+
+
+def quarantine_path(home: Home, source: str, load_date: date, load_id: str, file_sha256: str) -> Path:
+    return partition_dir(home.quarantine, source, load_date) / landed_file_name(load_id, file_sha256)
+
+
+def load_data_files(home: Home, load_id: str) -> list[Path]:
+    """Every landed and quarantined Parquet file written by one load."""
+    pattern = f"*/load_date=*/{glob.escape(load_id)}__*.parquet"
+    found = [*home.raw.glob(pattern), *home.quarantine.glob(pattern)]
+    return sorted(p for p in found if p.stem.rsplit("__", 1)[0] == load_id)

@@ -3,6 +3,8 @@ with
 source as (
 
     select * from {{ source('pos', 'sales_lines') }}
+    -- As of the business date: a rerun of an older night sees what that night saw.
+    where _load_date <= {{ business_date() }}
 
 ),
 

@@ -1,0 +1,59 @@
+with
+
+source as (
+
+    select * from {{ source('consents', 'consent_events') }}
+    -- As of the business date: a rerun of an older night sees what that night saw.
+    where _load_date <= {{ business_date() }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- identifier as delivered (normalized to canonical forms later)
+        {{ clean_text('id_type') }} as id_type,
+        {{ clean_text('id_value') }} as id_value,
+
+        ---------- attributes
+        {{ clean_text('channel') }} as channel,
+        {{ clean_text('action') }} as consent_action,
+        {{ clean_text('consent_source') }} as consent_source,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('event_at') }} as event_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+-- Consent events have no id: the whole row is the key, and the same event in
+-- a later file is a re-send. Which event wins per identifier is decided downstream.
+deduplicated as (
+
+    {{ deduplicate('renamed', ['channel', 'id_type', 'id_value', 'consent_action', 'event_at', 'consent_source'], 'same_content') }}
+
+),
+
+final as (
+
+    select
+        {{ generate_surrogate_key(['_file_path', '_file_line']) }} as consent_event_id,
+        channel,
+        id_type,
+        id_value,
+        consent_action,
+        consent_action = 'opt_in' as is_opt_in,
+        event_at,
+        consent_source,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,24 @@
+"""dbt-duckdb plugin: prepare the data home before dbt opens the warehouse.
+
+Listed under `plugins:` in profiles.yml, so that a bare
+`dbt build --profiles-dir .` on a fresh clone finds the warehouse folder and a
+readable (empty) lake for every source, exactly as `oneid run` would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+from pipeline.home import Home
+from pipeline.ingest.lake import write_schema_files
+
+
+class Plugin(BasePlugin):
+    def initialize(self, plugin_config: dict[str, Any]) -> None:
+        home = Home.resolve().ensure()
+        write_schema_files(home)
+        if self.creds is not None and self.creds.path and self.creds.path != ":memory:":
+            Path(self.creds.path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,110 @@
+"""`oneid generate`: write a realistic demo inbox (and its ground truth) into a home."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from pipeline.demo import ads, catalog_exports, marketing, member_exports, order_exports
+from pipeline.demo.app_activity import AppActivity
+from pipeline.demo.breakage import Breakage
+from pipeline.demo.calendar import Window
+from pipeline.demo.delivery import FileSpec, Inbox, deliver
+from pipeline.demo.truth import write_truth
+from pipeline.demo.world import World, build_world
+from pipeline.errors import ConfigurationError
+from pipeline.home import Home
+from pipeline.ingest.sources import SOURCES
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    start_date: date
+    end_date: date
+    persons: int
+    files_written: int
+    rows_by_source: dict[str, int]
+    bytes_written: int
+    seconds: float
+    inbox: Path
+    truth: Path
+
+
+def _check_inbox_empty(inbox: Path) -> None:
+    if inbox.exists() and any(path.is_file() for path in inbox.rglob("*")):
+        raise ConfigurationError(f"{inbox} already holds deliveries; generate into a fresh home")
+
+
+def _daily_sources(world: World) -> Iterator[FileSpec]:
+    """Ad backflow and App events, drawn day by day (App sessions follow the day's ad clicks)."""
+    exposure = ads.AdExposure(world)
+    app = AppActivity(world)
+    for day in range(world.window.days):
+        events = exposure.day(day)
+        yield from ads.ad_backflow_files(world, day, events, exposure.campaigns)
+        yield from app.files(day, ads.clicks_by_known_people(events))
+
+
+def _sources(world: World) -> Iterable[tuple[str, Callable[[], Iterable[FileSpec]]]]:
+    consent_events, opt_outs = marketing.consent_events(world)
+    return (
+        ("products", lambda: catalog_exports.products(world)),
+        ("crm_members", lambda: member_exports.crm_members(world)),
+        ("tmall_members", lambda: member_exports.tmall_members(world)),
+        ("wechat_miniapp_users", lambda: member_exports.wechat_miniapp_users(world)),
+        ("wechat_oa_followers", lambda: member_exports.wechat_oa_followers(world)),
+        ("tmall_orders", lambda: order_exports.tmall_orders(world)),
+        ("jd_orders", lambda: order_exports.jd_orders(world)),
+        ("eshop_orders", lambda: order_exports.eshop_orders(world)),
+        ("pos_sales", lambda: order_exports.pos_sales(world)),
+        ("consents", lambda: marketing.consents(world, consent_events)),
+        ("campaign_touches", lambda: marketing.campaign_touches(world, opt_outs)),
+        ("ad_backflow + app_events", lambda: _daily_sources(world)),
+    )
+
+
+def generate(
+    home: Home,
+    *,
+    persons: int,
+    days: int,
+    seed: int,
+    end_date: date,
+    progress: Progress | None = None,
+) -> GenerateSummary:
+    """Write `days` days of deliveries ending at `end_date` for `persons` people into `home.inbox`,
+    and the ground truth into `home.truth`. Same arguments, same bytes."""
+    if persons < 1 or days < 1:
+        raise ConfigurationError("persons and days must be at least 1")
+    report = progress or (lambda _text: None)
+    started = time.monotonic()
+    _check_inbox_empty(home.inbox)
+    window = Window(end_date - timedelta(days=days - 1), days)
+    report(f"building {persons:,} people and their purchases ({window.start} .. {window.end})")
+    world = build_world(seed, persons, window)
+    inbox = Inbox(home.inbox, window, seed)
+    breaks = Breakage(seed, window)
+    for label, files in _sources(world):
+        begun = time.monotonic()
+        for spec in files():
+            deliver(spec, inbox, breaks)
+        report(f"{label}: done in {time.monotonic() - begun:.1f}s")
+    report("writing the ground truth")
+    write_truth(world, home.truth, marketing.campaign_list(world))
+    rows = {source.name: inbox.stats.rows_by_source.get(source.name, 0) for source in SOURCES}
+    return GenerateSummary(
+        start_date=window.start,
+        end_date=window.end,
+        persons=persons,
+        files_written=inbox.stats.files,
+        rows_by_source=rows,
+        bytes_written=inbox.stats.bytes,
+        seconds=time.monotonic() - started,
+        inbox=home.inbox,
+        truth=home.truth,
+    )
