@@ -40,6 +40,9 @@ DateOption = Annotated[
     typer.Option("--date", help="Business date YYYY-MM-DD (default: yesterday, China time).", show_default=False),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Reload files that were loaded before.")]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Fail with exit code 4 when any delivered file is rejected whole.")
+]
 
 
 def yesterday_in_china() -> date:
@@ -77,7 +80,7 @@ def guarded(action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
-def _execute(command: str, home: Path | None, raw_date: str | None, force: bool) -> None:
+def _execute(command: str, home: Path | None, raw_date: str | None, force: bool, strict: bool = False) -> None:
     from pipeline.console import RichReporter, run_detail
     from pipeline.nightly import execute
 
@@ -85,7 +88,9 @@ def _execute(command: str, home: Path | None, raw_date: str | None, force: bool)
         resolved = Home.resolve(home)
         business_date = parse_business_date(raw_date)
         out.print(f"[bold]oneid {command}[/] business date {business_date} · home {resolved.root}")
-        record = execute(resolved, command, business_date, force=force, reporter=RichReporter(err))
+        record = execute(
+            resolved, command, business_date, force=force, strict=strict, reporter=RichReporter(err)
+        )
         out.print(run_detail(record))
         if "publish" in {s.name for s in record.stages}:
             out.print(f"warehouse: {resolved.warehouse}")
@@ -95,15 +100,19 @@ def _execute(command: str, home: Path | None, raw_date: str | None, force: bool)
 
 
 @app.command()
-def run(home: HomeOption = None, date_: DateOption = None, force: ForceOption = False) -> None:
+def run(
+    home: HomeOption = None, date_: DateOption = None, force: ForceOption = False, strict: StrictOption = False
+) -> None:
     """Run the whole night: ingest -> validate -> dbt build -> publish."""
-    _execute("run", home, date_, force)
+    _execute("run", home, date_, force, strict)
 
 
 @app.command()
-def ingest(home: HomeOption = None, date_: DateOption = None, force: ForceOption = False) -> None:
+def ingest(
+    home: HomeOption = None, date_: DateOption = None, force: ForceOption = False, strict: StrictOption = False
+) -> None:
     """Land deliveries dated <= the business date into the lake, then validate them."""
-    _execute("ingest", home, date_, force)
+    _execute("ingest", home, date_, force, strict)
 
 
 @app.command()

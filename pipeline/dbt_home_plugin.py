@@ -1,8 +1,9 @@
 """dbt-duckdb plugin: prepare the data home before dbt opens the warehouse.
 
 Listed under `plugins:` in profiles.yml, so that a bare
-`dbt build --profiles-dir .` on a fresh clone finds the warehouse folder and a
-readable (empty) lake for every source, exactly as `oneid run` would.
+`dbt build --profiles-dir .` on a fresh clone finds the folders of the
+warehouse and the restricted store, and a readable (empty) lake for every
+source, exactly as `oneid run` would.
 """
 
 from __future__ import annotations
@@ -20,5 +21,9 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         home = Home.resolve().ensure()
         write_schema_files(home)
-        if self.creds is not None and self.creds.path and self.creds.path != ":memory:":
-            Path(self.creds.path).parent.mkdir(parents=True, exist_ok=True)
+        if self.creds is None:
+            return
+        paths = [self.creds.path, *(attachment.path for attachment in self.creds.attach or [])]
+        for path in paths:
+            if path and path != ":memory:" and "://" not in path:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)

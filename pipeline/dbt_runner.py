@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline.errors import ConfigurationError, DataTestFailed, StageFailed
 from pipeline.home import Home
+from pipeline.publish import BuildFiles
 from pipeline.settings import WarehouseSettings
 
 PROJECT_DIR_ENV = "ONEID_PROJECT_DIR"
@@ -67,7 +68,7 @@ def run_dbt(
     args: list[str],
     *,
     home: Home,
-    warehouse_path: Path,
+    build_files: BuildFiles,
     business_date: date,
     run_dir: Path,
     settings: WarehouseSettings,
@@ -81,7 +82,8 @@ def run_dbt(
         **os.environ,
         **settings.dbt_env(),
         "ONEID_HOME": str(home.root),
-        "ONEID_WAREHOUSE_PATH": str(warehouse_path),
+        "ONEID_WAREHOUSE_PATH": str(build_files.warehouse),
+        "ONEID_RESTRICTED_PATH": str(build_files.restricted),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     command = [

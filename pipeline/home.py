@@ -54,6 +54,15 @@ class Home:
         return self.warehouse_dir / "oneid.duckdb"
 
     @property
+    def restricted_dir(self) -> Path:
+        """Raw identifiers (phones, emails, device ids) live only here, readable by the pipeline's user."""
+        return self.root / "restricted"
+
+    @property
+    def restricted(self) -> Path:
+        return self.restricted_dir / "restricted.duckdb"
+
+    @property
     def building(self) -> Path:
         """Where a run's new warehouse is built before it is published."""
         return self.warehouse_dir / "building"
@@ -104,6 +113,7 @@ class Home:
             self.quarantine,
             self.file_registry,
             self.warehouse_dir,
+            self.restricted_dir,
             self.exports,
             self.reports,
             self.runs,
@@ -111,4 +121,5 @@ class Home:
             self.tmp,
         ):
             path.mkdir(parents=True, exist_ok=True)
+        self.restricted_dir.chmod(0o700)
         return self

@@ -18,11 +18,12 @@ from typing import Any, Protocol
 import duckdb
 
 from pipeline import dbt_runner
-from pipeline.errors import OneIDError
+from pipeline.errors import BadInputError, OneIDError
 from pipeline.home import Home
 from pipeline.ingest.lake import write_schema_files
 from pipeline.ingest.land import FileOutcome, land_deliveries, rollback_load
-from pipeline.publish import building_path, discard_building, publish_warehouse, write_run_history
+from pipeline.ingest.reasons import FileStatus
+from pipeline.publish import BuildFiles, discard, publish, write_run_history
 from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
 from pipeline.runlock import run_lock
 from pipeline.settings import WarehouseSettings
@@ -58,6 +59,7 @@ class RunContext:
     settings: WarehouseSettings
     reporter: Reporter
     force: bool = False
+    strict: bool = False
     undo: list[Callable[[], None]] = field(default_factory=list)
     artifacts: dict[str, Any] = field(default_factory=dict)
 
@@ -70,8 +72,8 @@ class RunContext:
         return self.home.runs / self.run_id
 
     @property
-    def building(self) -> Path:
-        return building_path(self.home, self.run_id)
+    def building(self) -> BuildFiles:
+        return BuildFiles.for_run(self.home, self.run_id)
 
 
 StageResult = tuple[dict[str, int], dict[str, Any]]  # (row counts, detail for the run record)
@@ -95,6 +97,10 @@ def _ingest(ctx: RunContext) -> StageResult:
         ctx.home, ctx.business_date, load_id=ctx.run_id, force=ctx.force, progress=on_file
     )
     ctx.artifacts["load"] = result
+    rejected = [f for f in result.files if f.status == FileStatus.REJECTED.value]
+    if ctx.strict and rejected:
+        listed = "; ".join(f"{f.file_path}: {f.message}" for f in rejected[:3])
+        raise BadInputError(f"{len(rejected)} delivered file(s) rejected (--strict): {listed}")
     record = result.to_record()
     rows = {
         "files": len(result.files),
@@ -116,8 +122,8 @@ def _validate(ctx: RunContext) -> StageResult:
 def _build(ctx: RunContext) -> StageResult:
     write_schema_files(ctx.home)
     ctx.home.building.mkdir(parents=True, exist_ok=True)
-    discard_building(ctx.building)
-    ctx.undo.append(lambda: discard_building(ctx.building))
+    discard(ctx.building)
+    ctx.undo.append(lambda: discard(ctx.building))
 
     def on_node(done: int, total: int, text: str) -> None:
         ctx.reporter.progress("build", done, total, text)
@@ -125,7 +131,7 @@ def _build(ctx: RunContext) -> StageResult:
     summary = dbt_runner.run_dbt(
         ["build"],
         home=ctx.home,
-        warehouse_path=ctx.building,
+        build_files=ctx.building,
         business_date=ctx.business_date,
         run_dir=ctx.run_dir,
         settings=ctx.settings,
@@ -151,8 +157,8 @@ def _publish(ctx: RunContext) -> StageResult:
     finished = RunRecord.from_dict(
         {**asdict(ctx.record), "status": "succeeded", "ended_at": utc_now().isoformat(timespec="milliseconds")}
     )
-    write_run_history(ctx.building, history_rows([*current, finished]))
-    published = publish_warehouse(ctx.home, ctx.building)
+    write_run_history(ctx.building.warehouse, history_rows([*current, finished]))
+    published = publish(ctx.home, ctx.building)
     return {"runs_in_history": len(current) + 1}, {"warehouse": str(published)}
 
 
@@ -179,6 +185,7 @@ def execute(
     business_date: date,
     *,
     force: bool = False,
+    strict: bool = False,
     reporter: Reporter | None = None,
     settings: WarehouseSettings | None = None,
 ) -> RunRecord:
@@ -194,7 +201,7 @@ def execute(
     with run_lock(home, record.run_id, command):
         recover_interrupted_runs(home, record.run_id)
         record.save(home)
-        ctx = RunContext(home, business_date, record, settings, reporter, force=force)
+        ctx = RunContext(home, business_date, record, settings, reporter, force=force, strict=strict)
         try:
             for name in COMMANDS[command]:
                 _run_stage(ctx, STAGES[name])
@@ -224,7 +231,7 @@ def recover_interrupted_runs(home: Home, current_run_id: str) -> list[str]:
             record.finish("succeeded")
         else:
             rollback_load(home, record.run_id)
-            discard_building(building_path(home, record.run_id))
+            discard(BuildFiles.for_run(home, record.run_id))
             record.finish(
                 "failed",
                 {"class": "interrupted", "exit_code": 1, "message": f"interrupted; undone by run {current_run_id}"},

@@ -1,14 +1,17 @@
-"""Blue/green publish of the warehouse.
+"""Blue/green publish of the warehouse and the restricted store.
 
-dbt builds a brand-new DuckDB file under warehouse/building/. Only after every
-stage has passed is it checkpointed and renamed over warehouse/oneid.duckdb in
-one atomic step. Analysts' open read-only connections keep the old file's
-inode and see the new data when they reconnect.
+dbt builds two brand-new DuckDB files under warehouse/building/: the analyst
+warehouse and the restricted store of raw identifiers. Only after every stage
+has passed are they renamed into place, each in one atomic step (the
+restricted store first, so the marts never point at identifiers that are not
+there yet). Analysts' open read-only connections keep the old file's inode and
+see the new data when they reconnect.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +36,19 @@ RUN_HISTORY_SCHEMA = pl.Schema(
 )
 
 
-def building_path(home: Home, run_id: str) -> Path:
-    return home.building / f"oneid-{run_id}.duckdb"
+@dataclass(frozen=True)
+class BuildFiles:
+    """The two files one run builds before publishing them."""
+
+    warehouse: Path
+    restricted: Path
+
+    @classmethod
+    def for_run(cls, home: Home, run_id: str) -> "BuildFiles":
+        return cls(
+            warehouse=home.building / f"oneid-{run_id}.duckdb",
+            restricted=home.building / f"restricted-{run_id}.duckdb",
+        )
 
 
 def write_run_history(database: Path, rows: list[dict[str, Any]]) -> None:
@@ -60,23 +74,32 @@ def write_run_history(database: Path, rows: list[dict[str, Any]]) -> None:
         con.execute("checkpoint")
 
 
-def publish_warehouse(home: Home, building: Path) -> Path:
-    """Atomically replace the published warehouse with `building`."""
-    if not building.is_file():
-        raise StageFailed(f"nothing to publish: {building} does not exist")
-    wal = building.with_name(building.name + ".wal")
-    if wal.exists():
-        raise StageFailed(f"{building.name} still has a write-ahead log; it was not closed cleanly")
-    _fsync(building)
+def publish(home: Home, files: BuildFiles) -> Path:
+    """Atomically replace the restricted store, then the analyst warehouse."""
+    for built in (files.warehouse, files.restricted):
+        if not built.is_file():
+            raise StageFailed(f"nothing to publish: {built} does not exist")
+        if _wal(built).exists():
+            raise StageFailed(f"{built.name} still has a write-ahead log; it was not closed cleanly")
+        _fsync(built)
+    home.restricted_dir.mkdir(parents=True, exist_ok=True)
+    files.restricted.chmod(0o600)
+    os.replace(files.restricted, home.restricted)
+    _fsync(home.restricted_dir)
     home.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    os.replace(building, home.warehouse)
+    os.replace(files.warehouse, home.warehouse)
     _fsync(home.warehouse_dir)
     return home.warehouse
 
 
-def discard_building(building: Path) -> None:
-    for path in (building, building.with_name(building.name + ".wal")):
-        path.unlink(missing_ok=True)
+def discard(files: BuildFiles) -> None:
+    for built in (files.warehouse, files.restricted):
+        built.unlink(missing_ok=True)
+        _wal(built).unlink(missing_ok=True)
+
+
+def _wal(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
 
 
 def _fsync(path: Path) -> None:

@@ -65,3 +65,14 @@ def test_run_on_an_empty_home_succeeds_and_status_lists_it(tmp_path: Path) -> No
 def test_home_from_environment(tmp_path: Path) -> None:
     result = oneid("status", env={"ONEID_HOME": str(tmp_path / "envhome")})
     assert result.returncode == 0 and str(tmp_path / "envhome") in result.stdout.replace("\n", "")
+
+
+def test_rejected_file_is_bad_input_only_when_strict(tmp_path: Path) -> None:
+    delivery = tmp_path / "inbox" / "eshop_orders" / "2026-11-20"
+    delivery.mkdir(parents=True)
+    (delivery / "orders.csv").write_text("order_id,line_no,brand\nE1,1,b\n")  # sku, qty, ... missing
+    strict = oneid("ingest", "--home", str(tmp_path), "--date", "2026-11-20", "--strict")
+    assert strict.returncode == BadInputError.exit_code
+    assert "bad input" in strict.stderr and "orders.csv" in strict.stderr
+    lenient = oneid("ingest", "--home", str(tmp_path), "--date", "2026-11-20")
+    assert lenient.returncode == 0, lenient.stderr

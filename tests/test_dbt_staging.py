@@ -66,7 +66,8 @@ class Build:
         return {r["unique_id"]: r["status"] for r in self.results}
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+        """Staging lives in the restricted store, which is where these queries look."""
+        with duckdb.connect(str(self.warehouse.with_name("restricted.duckdb")), read_only=True) as con:
             return con.sql(sql).fetchall()
 
 
@@ -75,6 +76,7 @@ def run_dbt(args: list[str], home: Home, work: Path) -> subprocess.CompletedProc
         **os.environ,
         "ONEID_HOME": str(home.root),
         "ONEID_WAREHOUSE_PATH": str(work / "warehouse.duckdb"),
+        "ONEID_RESTRICTED_PATH": str(work / "restricted.duckdb"),
         "ONEID_DUCKDB_TEMP_DIR": str(work / "duckdb_tmp"),
         "ONEID_DUCKDB_MEMORY_LIMIT": "2GB",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

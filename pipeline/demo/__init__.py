@@ -51,12 +51,13 @@ platform orders are shipped (and phoned) to another household member.
 
 The funnel (AIPL): ad impressions (`ads.py`: 30% of purchases are preceded by
 1-7 impressions on the platform matching the channel, 40% of those journeys
-have a click, 60% of clicked ones a conversion; plus daily retargeting of 1.2%
+have a click, 60% of clicked ones a conversion; plus daily retargeting of 0.9%
 of people and 60% as many impressions on strangers whose hashes match nobody;
-1.5% click-through) -> App sessions (`app_activity.py`: browsing at 3.5% of
+1.5% click-through) -> App sessions (`app_activity.py`: browsing at 2.5% of
 App users a day scaled by engagement, half of the ad clicks of App users deep
 -link into the App, own-mall purchases view -> add to cart -> purchase, 30% of
-sales in tablet stores start on the store tablet) -> purchases -> repurchases.
+sales in tablet stores start on the store tablet, and members of a tablet
+store look at it on 1% of days) -> purchases -> repurchases.
 Campaigns (`marketing.py`: one per brand every ~6 days on SMS 40% / WeChat
 template 25% / push 20% / email 15%, to 3-15% of reachable members weighted by
 engagement, skipping opted-out people; ids look like `C2026_LF_007`); opens

@@ -45,7 +45,7 @@ RATES = {
     "journey": 0.30,  # purchases preceded by ad exposure
     "journey_click": 0.40,  # journeys with a click
     "journey_conversion": 0.60,  # clicked journeys the platform reports as a conversion
-    "retargeting": 0.012,  # daily impressions on known people, per person
+    "retargeting": 0.009,  # daily impressions on known people, per person
     "prospecting": 0.6,  # prospecting impressions per retargeting impression (strangers)
     "click": 0.015,  # clicks per background impression
     "impression_cost": 0.3,  # impressions billed per impression (CPM), cost shown

@@ -36,14 +36,15 @@ SDK_VERSIONS = ("3.1.0", "3.2.1", "3.2.4")
 EVENTS_PER_PART = 20_000
 
 RATES = {
-    "browse_sessions": 0.035,  # sessions per App user per day (scaled by engagement)
+    "browse_sessions": 0.025,  # sessions per App user per day (scaled by engagement)
     "browse_events": 3.0,  # Poisson mean of events after app_open
     "family_device": 0.3,  # sessions of a family-tablet household run on the tablet
     "logged_out": 0.12,  # sessions without a logged-in user
     "login_phone": 0.05,  # sessions whose app_open carries the phone (SMS login)
     "ad_click_opens_app": 0.5,  # ad clicks by App users that open the App
-    "tablet_session": 0.3,  # sales in tablet stores preceded by a tablet session
-    "tablet_logged_in": 0.6,  # tablet sessions of App users with their account logged in
+    "tablet_session": 0.5,  # sales in tablet stores preceded by a tablet session
+    "tablet_visit": 0.01,  # daily store visits with a look at the tablet, per member of a tablet store
+    "tablet_logged_in": 0.8,  # tablet sessions of App users with their account logged in (to earn points)
     "ios_utc_times": 0.5,  # iOS clients sending UTC `Z` times
     "zero_device_id": 0.7,  # devices without a readable id sending the all-zero id instead of null
     "sdk_version_key": 0.3,  # events with an extra, undocumented `sdk_version` key
@@ -85,6 +86,9 @@ class AppActivity:
         tablets = world.devices.filter(pl.col("kind") == "store")
         self.tablet_of_store = np.full(world.stores.height, -1, dtype=np.int64)
         self.tablet_of_store[tablets["store"].to_numpy()] = tablets["d"].to_numpy()
+        self._tablet_visitors = world.memberships.filter(
+            pl.Series(values=self.tablet_of_store[world.memberships["home_store"].to_numpy()] >= 0)
+        ).select("p", "brand", store="home_store")
         self._late: pl.DataFrame | None = None
         orders = world.orders
         self._eshop = orders.filter((pl.col("channel") == Channel.ESHOP) & (pl.col("line_no") == 1)).sort("day")
@@ -136,7 +140,17 @@ class AppActivity:
             store="store",
             order=pl.lit(-1, dtype=pl.Int64),
         )
-        sessions = pl.concat([browse, purchases, from_ads, tablet]).filter(
+        visitors = self._tablet_visitors
+        visits = visitors[rng.integers(0, max(visitors.height, 1), rng.poisson(RATES["tablet_visit"] * visitors.height))]
+        visits = visits.select(
+            "p",
+            start_s=pl.Series(values=day_start + clock_seconds(rng, visits.height)),
+            brand="brand",
+            kind=pl.lit(3, dtype=pl.Int64),
+            store="store",
+            order=pl.lit(-1, dtype=pl.Int64),
+        )
+        sessions = pl.concat([browse, purchases, from_ads, tablet, visits]).filter(
             pl.col("start_s").is_between(day_start, day_start + SECONDS_PER_DAY - 1)
         )
         return self._devices(sessions, day, rng)
@@ -221,24 +235,27 @@ class AppActivity:
         devices = world.devices[events["device"].to_numpy()]
         ios = (devices["os"] == "ios").to_numpy()
         at_s = events["at_s"].to_numpy()
-        millis = rng.integers(0, 1000, n)
         utc = ios & chance(rng, RATES["ios_utc_times"], n)
+        # Only SMS logins carry the phone and only purchases an order id: render those few values alone.
+        with_phone = np.flatnonzero((event == 0) & chance(rng, RATES["login_phone"], n) & events["logged_in"].to_numpy())
+        phone = mess.phones(phone_on(persons, p[with_phone], np.full(len(with_phone), day)), rng, {"plain": 0.7, "plus86": 0.3})
+        order = events["order"].to_numpy()
+        with_order = np.flatnonzero((event == EVENTS.index("purchase")) & (order >= 0))
+        order_id = eshop_order_ids(pl.Series(values=order[with_order]), events["order_created_s"].gather(with_order))
         raw = pl.DataFrame(
             {
                 "event_code": event,
                 "ios": ios,
                 "zero_for_missing": chance(rng, RATES["zero_device_id"], n),
                 "logged_in": events["logged_in"].to_numpy(),
-                "login_phone": (event == 0) & chance(rng, RATES["login_phone"], n),
-                "phone_text": mess.phones(phone_on(persons, p, np.full(n, day)), rng, {"plain": 0.7, "plus86": 0.3}),
+                "phone_text": _scattered(n, with_phone, phone),
                 "user": persons["app_user_id"].gather(p),
                 "oaid_raw": devices["oaid"],
                 "idfa_raw": devices["idfa"],
                 "imei": devices["imei"],
                 "os": devices["os"],
                 "utc": utc,
-                "time_utc": timefmt.iso_utc(at_s, millis),
-                "time_cst": timefmt.iso_cst(at_s, millis),
+                "time_text": timefmt.iso_local_or_utc(at_s, rng.integers(0, 1000, n), utc),
                 "brand_text": daily.lookup([b.code for b in BRANDS], events["brand"].to_numpy()),
                 "sku_text": world.catalog["sku"].gather(events["k"].to_numpy()),
                 "price_text": timefmt.yuan(events["price_cents"]),
@@ -246,8 +263,7 @@ class AppActivity:
                 "live_number": rng.integers(1, 4, n),
                 "coupon_number": rng.integers(1000, 1100, n),
                 "rating_value": rng.choice([5, 5, 5, 4, 4, 3, 1], n),
-                "order": events["order"],
-                "order_created_s": events["order_created_s"],
+                "order_text": _scattered(n, with_order, order_id),
                 "sdk_text": daily.lookup(list(SDK_VERSIONS), rng.integers(0, len(SDK_VERSIONS), n)),
                 "with_sdk": chance(rng, RATES["sdk_version_key"], n),
                 "_at": at_s,
@@ -258,14 +274,13 @@ class AppActivity:
         def is_(*names: str) -> pl.Expr:
             return c("event_code").is_in([EVENTS.index(name) for name in names])
 
-        order_ids = eshop_order_ids(raw["order"].clip(0), raw["order_created_s"])
         live_prefix = f"L{world.window.date_of(day):%Y%m%d}"
-        return raw.with_columns(order_text=order_ids).select(
+        return raw.select(
             event_id=codes.uuid4_strings(rng, n),
-            event_time=pl.when(c("utc")).then(c("time_utc")).otherwise(c("time_cst")),
+            event_time=c("time_text"),
             event=daily.lookup(list(EVENTS), event),
             user_id=pl.when(c("logged_in")).then(c("user")),
-            phone=pl.when(c("login_phone") & c("logged_in")).then(c("phone_text")),
+            phone=c("phone_text"),
             # Devices that hide their id often send the all-zero id instead of nothing.
             oaid=pl.when(c("oaid_raw").is_null() & ~c("ios") & c("zero_for_missing")).then(pl.lit(mess.ZERO_DEVICE_ID)).otherwise(c("oaid_raw")),
             idfa=pl.when(c("idfa_raw").is_null() & c("ios") & c("zero_for_missing")).then(pl.lit(mess.ZERO_DEVICE_ID)).otherwise(c("idfa_raw")),
@@ -278,7 +293,7 @@ class AppActivity:
             live_id=pl.when(is_("live_view")).then(pl.concat_str([pl.lit(live_prefix), c("live_number").cast(pl.String)])),
             coupon_id=pl.when(is_("coupon_claim")).then(pl.concat_str([pl.lit("CP"), c("coupon_number").cast(pl.String)])),
             rating=pl.when(is_("review")).then(c("rating_value").cast(pl.String)),
-            order_id=pl.when(is_("purchase") & (c("order") >= 0)).then(c("order_text")),
+            order_id=c("order_text"),
             sdk_version=pl.when(c("with_sdk")).then(c("sdk_text")),
             _at=c("_at"),
         )
@@ -305,6 +320,12 @@ class AppActivity:
             gzipped = bool(rng.random() < RATES["gzip_part"])
             name = f"events_{daily.date_tag(self.world.window, day)}_{part + 1:02d}.jsonl" + (".gz" if gzipped else "")
             yield FileSpec("app_events", day, name, chunk, json_lines=event_lines, gzipped=gzipped)
+
+
+def _scattered(n: int, rows: np.ndarray, values: pl.Series) -> pl.Series:
+    """A column of `n` nulls with `values` at `rows`."""
+    nulls = pl.repeat(None, n, dtype=pl.String, eager=True)
+    return nulls.scatter(rows, values) if len(rows) else nulls
 
 
 def event_lines(frame: pl.DataFrame) -> pl.Series:

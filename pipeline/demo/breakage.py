@@ -65,7 +65,6 @@ class Breakage:
             plan.sort()
         self.broken_file_day = int(rng.integers(window.days // 3, max(window.days * 2 // 3, window.days // 3 + 1)))
         self._broken_file_done = False
-        self.rows_broken = 0
 
     def take_broken_file(self, source: str, day: int) -> bool:
         """True exactly once: for the first file of the broken file's source on or after its day."""
@@ -83,7 +82,6 @@ class Breakage:
         for kind in due:
             index = next(i for i, (planned, k) in enumerate(plan) if k == kind and planned <= day)
             plan.pop(index)
-        self.rows_broken += len(due)
         return due
 
 

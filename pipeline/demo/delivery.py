@@ -80,19 +80,25 @@ class Inbox:
         self.window = window
         self.seed = seed
         self.stats = InboxStats()
+        self._folders: set[Path] = set()
 
     def _write(self, source: str, day: int, name: str, payload: bytes) -> None:
         folder = self.root / source / self.window.date_of(day).isoformat()
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         path = folder / name
-        if path.exists():  # a late or re-sent file meeting one of the same name
+        copy = 0
+        while path.exists():  # a late or re-sent file meeting one of the same name, as browsers save it
+            copy += 1
             stem, extension = _split_name(name)
-            path = folder / f"{stem} (1){extension}"
+            path = folder / f"{stem} ({copy}){extension}"
         path.write_bytes(payload)
         self.stats.files += 1
         self.stats.bytes += len(payload)
 
-    def put(self, source: str, day: int, name: str, payload: bytes, header_only: bytes) -> None:
+    def put(self, source: str, day: int, name: str, payload: bytes, header_only: Callable[[], bytes]) -> None:
+        """Deliver `payload`; `header_only` makes the header-only twin when one is delivered beside it."""
         rng = stream(self.seed, "delivery", source, day, name)
         last = self.window.days - 1
         u = rng.random()
@@ -105,7 +111,7 @@ class Inbox:
             resent_name = name if rng.random() < 0.5 else f"{stem}_resend{extension}"
             self._write(source, again, resent_name, payload)
         if rng.random() < RATES["header_only_extra"]:
-            self._write(source, day, f"{stem}_p2{extension}", header_only)
+            self._write(source, day, f"{stem}_p2{extension}", header_only())
         if rng.random() < RATES["zero_byte_extra"]:
             self._write(source, day, f"{stem}_p9{extension}", b"")
 
@@ -137,48 +143,65 @@ def _cell_values(series: pl.Series, parsed: pl.Series) -> list[object]:
     return np.where(missing, text, typed.astype(object)).tolist()
 
 
-def _xlsx_payload(frame: pl.DataFrame, spec: FileSpec, created: datetime, date_cells: bool) -> bytes:
+def xlsx_payload(
+    frame: pl.DataFrame, numbers: dict[str, pl.DataType], times: tuple[str, ...], created: datetime, date_cells: bool
+) -> bytes:
     columns = []
     for header in frame.columns:
         series = frame[header]
-        if header in spec.xlsx_numbers:
-            values = _cell_values(series, series.cast(spec.xlsx_numbers[header], strict=False))
-        elif header in spec.xlsx_times and date_cells:
+        if header in numbers:
+            values = _cell_values(series, series.cast(numbers[header], strict=False))
+        elif header in times and date_cells:
             values = _cell_values(series, series.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False))
         else:
             values = series.to_list()
-        columns.append(XlsxColumn(header, values, width=20 if header in spec.xlsx_times else 14))
+        columns.append(XlsxColumn(header, values, width=20 if header in times else 14))
     return xlsx_bytes(columns, created)
 
 
-def deliver(spec: FileSpec, inbox: Inbox, breaks: breakage.Breakage) -> None:
-    """Render one file with its format-level mess and hand it to the inbox."""
-    rng = stream(inbox.seed, "file", spec.source, spec.day, spec.name)
-    frame = spec.frame
-    rows = frame.height
-    if breaks.take_broken_file(spec.source, spec.day):
-        frame = frame.drop(breakage.BROKEN_FILE_MISSING_HEADER)
-    kinds = breaks.take_rows(spec.source, spec.day, rows)
-    frame, truncate = breakage.corrupt(frame, spec.source, kinds, rng) if kinds else (frame, [])
-    inbox.stats.rows_by_source[spec.source] = inbox.stats.rows_by_source.get(spec.source, 0) + rows
+class Dispatcher:
+    """Gives each file its format-level mess and hands it to the inbox."""
 
-    if spec.json_lines is not None:
-        text = breakage.truncate_lines(jsonl_text(spec.json_lines(frame)), truncate, "\n")
-        inbox.put(spec.source, spec.day, spec.name, jsonl_bytes(text, spec.gzipped), jsonl_bytes("", spec.gzipped))
-        return
+    def __init__(self, inbox: Inbox, breaks: breakage.Breakage) -> None:
+        self.inbox = inbox
+        self.breaks = breaks
 
-    if rng.random() < RATES["extra_column"]:
-        frame = _with_extra_column(frame, rng, _chinese_headers(frame))
-    if spec.name.endswith(".xlsx"):
-        created = datetime.combine(inbox.window.date_of(spec.day), time(23, 30))
+    def send(self, spec: FileSpec) -> None:
+        inbox = self.inbox
+        rng = stream(inbox.seed, "file", spec.source, spec.day, spec.name)
+        frame = spec.frame
+        rows = frame.height
+        if self.breaks.take_broken_file(spec.source, spec.day):
+            frame = frame.drop(breakage.BROKEN_FILE_MISSING_HEADER)
+        kinds = self.breaks.take_rows(spec.source, spec.day, rows)
+        frame, truncate = breakage.corrupt(frame, spec.source, kinds, rng) if kinds else (frame, [])
+        inbox.stats.rows_by_source[spec.source] = inbox.stats.rows_by_source.get(spec.source, 0) + rows
+
+        if spec.json_lines is not None:
+            text = breakage.truncate_lines(jsonl_text(spec.json_lines(frame)), truncate, "\n")
+            inbox.put(spec.source, spec.day, spec.name, jsonl_bytes(text, spec.gzipped), lambda: jsonl_bytes("", spec.gzipped))
+        elif spec.name.endswith(".xlsx"):
+            self._send_xlsx(spec, self._maybe_extra_column(frame, rng), rng)
+        else:
+            frame = self._maybe_extra_column(frame, rng)
+            style = _csv_style(spec, rng)
+            ending = "\r\n" if style.crlf else "\n"
+            text = breakage.truncate_lines(csv_text(frame, style), [row + 1 for row in truncate], ending)
+            header = frame.clear()
+            inbox.put(
+                spec.source, spec.day, spec.name, encode_text(text, style.encoding), lambda: encode_text(csv_text(header, style), style.encoding)
+            )
+
+    @staticmethod
+    def _maybe_extra_column(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+        if rng.random() < RATES["extra_column"]:
+            return _with_extra_column(frame, rng, _chinese_headers(frame))
+        return frame
+
+    def _send_xlsx(self, spec: FileSpec, frame: pl.DataFrame, rng: np.random.Generator) -> None:
+        created = datetime.combine(self.inbox.window.date_of(spec.day), time(23, 30))
         date_cells = bool(rng.random() < 0.6)
-        payload = _xlsx_payload(frame, spec, created, date_cells)
-        header_only = _xlsx_payload(frame.clear(), spec, created, date_cells)
-        inbox.put(spec.source, spec.day, spec.name, payload, header_only)
-        return
-
-    style = _csv_style(spec, rng)
-    ending = "\r\n" if style.crlf else "\n"
-    text = breakage.truncate_lines(csv_text(frame, style), [row + 1 for row in truncate], ending)
-    header_only = encode_text(csv_text(frame.clear(), style), style.encoding)
-    inbox.put(spec.source, spec.day, spec.name, encode_text(text, style.encoding), header_only)
+        options = (spec.xlsx_numbers, spec.xlsx_times, created, date_cells)
+        self.inbox.put(
+            spec.source, spec.day, spec.name, xlsx_payload(frame, *options), lambda: xlsx_payload(frame.clear(), *options)
+        )

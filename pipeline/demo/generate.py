@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
-from pipeline.demo import ads, catalog_exports, marketing, member_exports, order_exports
-from pipeline.demo.app_activity import AppActivity
+import pipeline
+from pipeline.demo import catalog_exports, events_worker, marketing, member_exports, order_exports
 from pipeline.demo.breakage import Breakage
 from pipeline.demo.calendar import Window
-from pipeline.demo.delivery import FileSpec, Inbox, deliver
+from pipeline.demo.delivery import Dispatcher, FileSpec, Inbox, InboxStats
 from pipeline.demo.truth import write_truth
 from pipeline.demo.world import World, build_world
-from pipeline.errors import ConfigurationError
+from pipeline.errors import ConfigurationError, StageFailed
 from pipeline.home import Home
 from pipeline.ingest.sources import SOURCES
 
@@ -40,17 +43,8 @@ def _check_inbox_empty(inbox: Path) -> None:
         raise ConfigurationError(f"{inbox} already holds deliveries; generate into a fresh home")
 
 
-def _daily_sources(world: World) -> Iterator[FileSpec]:
-    """Ad backflow and App events, drawn day by day (App sessions follow the day's ad clicks)."""
-    exposure = ads.AdExposure(world)
-    app = AppActivity(world)
-    for day in range(world.window.days):
-        events = exposure.day(day)
-        yield from ads.ad_backflow_files(world, day, events, exposure.campaigns)
-        yield from app.files(day, ads.clicks_by_known_people(events))
-
-
 def _sources(world: World) -> Iterable[tuple[str, Callable[[], Iterable[FileSpec]]]]:
+    """Every source but the App events and the ad backflow (see events_worker)."""
     consent_events, opt_outs = marketing.consent_events(world)
     return (
         ("products", lambda: catalog_exports.products(world)),
@@ -64,8 +58,28 @@ def _sources(world: World) -> Iterable[tuple[str, Callable[[], Iterable[FileSpec
         ("pos_sales", lambda: order_exports.pos_sales(world)),
         ("consents", lambda: marketing.consents(world, consent_events)),
         ("campaign_touches", lambda: marketing.campaign_touches(world, opt_outs)),
-        ("ad_backflow + app_events", lambda: _daily_sources(world)),
     )
+
+
+def _start_events_worker(inbox: Path, persons: int, window: Window, seed: int) -> subprocess.Popen[str]:
+    environment = dict(os.environ)
+    package_root = str(Path(pipeline.__file__).resolve().parent.parent)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, environment.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        events_worker.command(inbox, persons, window, seed),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+
+
+def _events_worker_stats(worker: subprocess.Popen[str]) -> InboxStats:
+    out, err = worker.communicate()
+    if worker.returncode != 0:
+        raise StageFailed(f"the App events / ad backflow generator failed (exit {worker.returncode}):\n{err.strip()}")
+    written = json.loads(out.strip().splitlines()[-1])
+    return InboxStats(files=written["files"], bytes=written["bytes"], rows_by_source=written["rows_by_source"])
 
 
 def generate(
@@ -78,32 +92,43 @@ def generate(
     progress: Progress | None = None,
 ) -> GenerateSummary:
     """Write `days` days of deliveries ending at `end_date` for `persons` people into `home.inbox`,
-    and the ground truth into `home.truth`. Same arguments, same bytes."""
+    and the ground truth into `home.truth`. Same arguments, same bytes.
+
+    App events and ad backflow are written by a child process meanwhile (events_worker)."""
     if persons < 1 or days < 1:
         raise ConfigurationError("persons and days must be at least 1")
     report = progress or (lambda _text: None)
     started = time.monotonic()
     _check_inbox_empty(home.inbox)
     window = Window(end_date - timedelta(days=days - 1), days)
-    report(f"building {persons:,} people and their purchases ({window.start} .. {window.end})")
-    world = build_world(seed, persons, window)
-    inbox = Inbox(home.inbox, window, seed)
-    breaks = Breakage(seed, window)
-    for label, files in _sources(world):
-        begun = time.monotonic()
-        for spec in files():
-            deliver(spec, inbox, breaks)
-        report(f"{label}: done in {time.monotonic() - begun:.1f}s")
-    report("writing the ground truth")
-    write_truth(world, home.truth, marketing.campaign_list(world))
-    rows = {source.name: inbox.stats.rows_by_source.get(source.name, 0) for source in SOURCES}
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    worker = _start_events_worker(home.inbox, persons, window, seed)
+    try:
+        report(f"building {persons:,} people and their purchases ({window.start} .. {window.end})")
+        world = build_world(seed, persons, window)
+        inbox = Inbox(home.inbox, window, seed)
+        dispatcher = Dispatcher(inbox, Breakage(seed, window))
+        for label, files in _sources(world):
+            begun = time.monotonic()
+            for spec in files():
+                dispatcher.send(spec)
+            report(f"{label}: written in {time.monotonic() - begun:.1f}s")
+        report("writing the ground truth")
+        write_truth(world, home.truth, marketing.campaign_list(world))
+        report("waiting for the App events and ad backflow")
+        events = _events_worker_stats(worker)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    rows = {source.name: inbox.stats.rows_by_source.get(source.name, 0) + events.rows_by_source.get(source.name, 0) for source in SOURCES}
     return GenerateSummary(
         start_date=window.start,
         end_date=window.end,
         persons=persons,
-        files_written=inbox.stats.files,
+        files_written=inbox.stats.files + events.files,
         rows_by_source=rows,
-        bytes_written=inbox.stats.bytes,
+        bytes_written=inbox.stats.bytes + events.bytes,
         seconds=time.monotonic() - started,
         inbox=home.inbox,
         truth=home.truth,

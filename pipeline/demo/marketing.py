@@ -131,7 +131,7 @@ def consent_events(world: World) -> tuple[pl.DataFrame, pl.DataFrame]:
     opt_ins = subjects.filter(pl.Series(values=initial)).with_columns(
         action=pl.lit("opt_in"),
         at_s=pl.Series(values=opt_in_s[initial]),
-        source=pl.Series(values=source_in[initial]),
+        source=pl.Series(values=source_in[initial], dtype=pl.String),
     )
     rate = subjects["channel"].replace_strict(OPT_OUT, return_dtype=pl.Float64).to_numpy()
     out_day = np.maximum(since, 0) + rng.integers(0, max(world.window.days, 1), n)
@@ -139,13 +139,13 @@ def consent_events(world: World) -> tuple[pl.DataFrame, pl.DataFrame]:
     back_day = np.where(chance(rng, RATES["re_opt_in"], n), out_day + rng.integers(3, 90, n), NEVER)
     out_s = start + out_day * SECONDS_PER_DAY + clock_seconds(rng, n)
     back_s = start + back_day.clip(0, 1 << 20) * SECONDS_PER_DAY + clock_seconds(rng, n)
-    source_out = subjects["channel"].replace_strict(OPT_OUT_SOURCES, return_dtype=pl.String).to_numpy()
+    source_out = subjects["channel"].replace_strict(OPT_OUT_SOURCES, return_dtype=pl.String)
     outs = subjects.filter(pl.Series(values=opts_out)).with_columns(
-        action=pl.lit("opt_out"), at_s=pl.Series(values=out_s[opts_out]), source=pl.Series(values=source_out[opts_out])
+        action=pl.lit("opt_out"), at_s=pl.Series(values=out_s[opts_out]), source=source_out.filter(pl.Series(values=opts_out))
     )
     comes_back = opts_out & (back_day < world.window.days)
     backs = subjects.filter(pl.Series(values=comes_back)).with_columns(
-        action=pl.lit("opt_in"), at_s=pl.Series(values=back_s[comes_back]), source=pl.Series(values=source_out[comes_back])
+        action=pl.lit("opt_in"), at_s=pl.Series(values=back_s[comes_back]), source=source_out.filter(pl.Series(values=comes_back))
     )
     events = pl.concat([opt_ins, outs, backs]).with_columns(
         emit_day=((pl.col("at_s") - start) // SECONDS_PER_DAY).clip(0)

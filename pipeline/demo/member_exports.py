@@ -86,7 +86,7 @@ def _crm_points(world: World) -> pl.DataFrame:
 
 def _crm_emissions(world: World, rng: np.random.Generator) -> pl.DataFrame:
     """One row per record per day it is exported: on joining (or in the backfill), after each
-    purchase (new points), when the CRM learns a new phone number, when the card is frozen or cancelled."""
+    purchase (new points), when the CRM learns a member's new number, when the card is frozen or cancelled."""
     records = _crm_records(world, rng)
     days = world.window.days
     n = records.height
@@ -96,14 +96,17 @@ def _crm_emissions(world: World, rng: np.random.Generator) -> pl.DataFrame:
     status_day = np.where(changes_inside, rng.integers(0, max(days, 1), n), np.where(inactive, -1, NEVER))
     records = records.with_columns(status_day=pl.Series(values=status_day.astype(np.int64)))
 
+    person = world.memberships["p"].to_numpy()[m]
+    switch = world.persons["phone_switch_day"].to_numpy()[person]
+    learned_day = switch + rng.integers(0, 30, n)
+    learns = (switch < NEVER) & ~records["duplicate"].to_numpy() & chance(rng, RATES["crm_new_phone_update"], n)
+    learns &= learned_day < days
+    records = records.with_columns(learned_day=pl.Series(values=np.where(learns, learned_day, NEVER).astype(np.int64)))
+
     joins = records.with_columns(emit_day=pl.col("joined_day").clip(0), spent_cents=pl.lit(0, dtype=pl.Int64))
     main = records.filter(~pl.col("duplicate"))
     purchases = main.join(_crm_points(world), on="m").filter(pl.col("emit_day") >= pl.col("joined_day"))
-    person = world.memberships["p"].to_numpy()[main["m"].to_numpy()]
-    switch = world.persons["phone_switch_day"].to_numpy()[person]
-    phone_day = switch + rng.integers(0, 30, main.height)
-    learns = (switch < NEVER) & chance(rng, RATES["crm_new_phone_update"], main.height) & (phone_day < days)
-    phone_updates = main.filter(pl.Series(values=learns)).with_columns(emit_day=pl.Series(values=phone_day[learns]))
+    phone_updates = records.filter(pl.col("learned_day") < days).with_columns(emit_day=pl.col("learned_day"))
     status_updates = records.filter(pl.col("status_day").is_between(0, days - 1)).with_columns(emit_day=pl.col("status_day"))
     no_spend = pl.lit(None, dtype=pl.Int64)
     emitted = pl.concat(
@@ -170,7 +173,10 @@ def _render_crm(world: World, rows: pl.DataFrame, rng: np.random.Generator) -> p
         # Per record, not per export: a member's record looks the same each time it is re-sent.
         return stable_uniform(world.seed, "crm_members." + purpose, record_key)
 
-    phone = mess.phones(phone_on(persons, p, rows["emit_day"].to_numpy()), rng, RATES["crm_phone"], u("phone_style"))
+    # The number given when joining, until the CRM learns the new one.
+    emit_day = rows["emit_day"].to_numpy()
+    known_day = np.where(emit_day >= rows["learned_day"].to_numpy(), emit_day, np.maximum(rows["joined_day"].to_numpy(), 0))
+    phone = mess.phones(phone_on(persons, p, known_day), rng, RATES["crm_phone"], u("phone_style"))
     phone = mess.blank(phone, rng, RATES["crm_phone_missing"], u("phone_missing"))
     phone = mess.with_junk(phone, rng, RATES["crm_phone_junk"], mess.PHONE_JUNK, u=u("phone_junk"))
     drop_duplicate_phone = duplicate & (u("duplicate_phone") < RATES["crm_duplicate_phone_missing"])

@@ -56,10 +56,6 @@ class Population:
     persons: pl.DataFrame  # one row per person; `p` is its row number
     devices: pl.DataFrame  # one row per device; `d` is its row number
 
-    @property
-    def size(self) -> int:
-        return self.persons.height
-
 
 def _series(values: np.ndarray) -> pl.Series:
     return pl.Series(values=values)

@@ -76,9 +76,12 @@ def iso_cst(seconds: np.ndarray | pl.Series, millis: np.ndarray | None = None) -
     return _iso(_as_array(seconds), millis, "+08:00")
 
 
-def iso_utc(seconds: np.ndarray | pl.Series, millis: np.ndarray | None = None) -> pl.Series:
-    """The same instant in UTC with a `Z`, as iOS SDKs send it."""
-    return _iso(_as_array(seconds) - CST_OFFSET_SECONDS, millis, "Z")
+def iso_local_or_utc(seconds: np.ndarray, millis: np.ndarray, utc: np.ndarray) -> pl.Series:
+    """Per row: `…+08:00`, or the same instant in UTC with `Z` where `utc` is set (one formatting pass)."""
+    shifted = np.asarray(seconds, dtype=np.int64) - np.where(utc, CST_OFFSET_SECONDS, 0)
+    base = _format(shifted, "%Y-%m-%d", "T", "%H:%M:%S")
+    zone = pl.Series(values=["+08:00", "Z"]).gather(np.asarray(utc, dtype=np.int64))
+    return pl.select(pl.concat_str([base, pl.lit("."), _millis(millis), zone])).to_series()
 
 
 def epoch_seconds(seconds: np.ndarray) -> np.ndarray:

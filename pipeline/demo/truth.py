@@ -18,7 +18,6 @@ app_user_id / app, oaid | idfa | imei / device, crm_member_id / brand code.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -164,18 +163,15 @@ def order_lines(world: World) -> pl.DataFrame:
             order_id, line_key = eshop_order_ids(lines["order"], lines["created_s"]), lines["line_no"].cast(pl.String)
         else:
             order_id, line_key = pos_receipts(lines["order"], lines["store"], lines["created_s"]), sku
-        frames.append(
-            pl.DataFrame(
-                {
-                    "source": [source] * lines.height,
-                    "order_id": order_id,
-                    "line_key": line_key,
-                    "person_id": pid.gather(lines["p"].to_numpy()),
-                    "brand": pl.Series(values=[b.code for b in BRANDS]).gather(lines["brand"].to_numpy()),
-                },
-                schema={"source": pl.String, "order_id": pl.String, "line_key": pl.String, "person_id": pl.String, "brand": pl.String},
-            )
+        frame = pl.DataFrame(
+            {
+                "order_id": order_id,
+                "line_key": line_key,
+                "person_id": pid.gather(lines["p"].to_numpy()),
+                "brand": pl.Series(values=[b.code for b in BRANDS], dtype=pl.String).gather(lines["brand"].to_numpy()),
+            }
         )
+        frames.append(frame.select(pl.lit(source, dtype=pl.String).alias("source"), pl.all().cast(pl.String)))
     return pl.concat(frames)
 
 

@@ -40,10 +40,6 @@ def encode_text(text: str, encoding: str) -> bytes:
     return text.encode(encoding)
 
 
-def csv_bytes(frame: pl.DataFrame, style: CsvStyle) -> bytes:
-    return encode_text(csv_text(frame, style), style.encoding)
-
-
 def jsonl_text(lines: pl.Series, crlf: bool = False) -> str:
     if lines.len() == 0:
         return ""

@@ -137,19 +137,23 @@ def _read_fast(
     match: HeaderMatch, texts: Sequence[bytes], headers: list[_Header | None], members: list[int]
 ) -> tuple[pl.DataFrame, pl.Series] | None:
     """(rows, FILE of each blank line) as polars splits them, or None when a
-    field starts with a quote (then only a real CSV parser reads it right)."""
+    field starts with a quote (then only a real CSV parser reads it right) or
+    polars does not see one row per physical line."""
     buffer, skip = _body_bytes(texts, headers, members)
     width = match.width
     names = [f"field_{k}" for k in range(width + 1)]  # one spare column catches surplus fields
-    fields = pl.read_csv(
-        buffer,
-        has_header=False,
-        quote_char=None,
-        schema={name: pl.String for name in names},
-        truncate_ragged_lines=True,
-        raise_if_empty=False,
-        skip_lines=skip,
-    )
+    try:
+        fields = pl.read_csv(
+            buffer,
+            has_header=False,
+            quote_char=None,
+            schema={name: pl.String for name in names},
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+            skip_lines=skip,
+        )
+    except pl.exceptions.PolarsError:
+        return None
     if b'"' in buffer and fields.select(pl.any_horizontal(pl.col(n).str.starts_with('"').any() for n in names)).item():
         return None
     shape = fields.select(
@@ -160,9 +164,9 @@ def _read_fast(
     expected = np.where(shape["empty"].to_numpy(), 0, shape["bytes"].to_numpy() + (width - 1))
     offset = headers[members[0]].body_offset if skip else 0  # type: ignore[union-attr]
     raw = np.frombuffer(buffer, dtype=np.uint8, offset=offset)
-    geometry = _predicted_geometry(expected, raw) or _scanned_geometry(fields, names, raw)
-    if geometry is None:
-        raise ValueError("polars rows do not line up with the physical lines of the file")
+    geometry = _predicted_geometry(expected, raw) or _scanned_geometry(fields, raw)
+    if geometry is None:  # polars saw the lines differently: leave it to the line-by-line reading
+        return None
     starts, ends = geometry
     fits = (ends - starts) == np.where(expected == 0, width - 1, expected)
     blank = pl.Series(((ends - starts) == 0) | _whitespace_lines(fields, names, starts, ends), dtype=pl.Boolean)
@@ -229,9 +233,7 @@ def _predicted_geometry(expected: np.ndarray, raw: np.ndarray) -> tuple[np.ndarr
     return starts, ends
 
 
-def _scanned_geometry(
-    fields: pl.DataFrame, names: list[str], raw: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
+def _scanned_geometry(fields: pl.DataFrame, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Start and end (without `\\r`) of every line from the positions of all line breaks."""
     newlines = np.flatnonzero(raw == ord("\n"))
     if raw.size and raw[-1] != ord("\n"):

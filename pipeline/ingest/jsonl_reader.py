@@ -273,27 +273,37 @@ def _children_in_python(payload: pl.Series, names: list[str]) -> pl.DataFrame:
 
 def _drift(layout: JsonLayout, text: bytes) -> tuple[str, ...]:
     """Unknown key paths in the first lines of a file (schema drift)."""
+    sample = b"\n".join(text.split(b"\n", DRIFT_SAMPLE_LINES)[:DRIFT_SAMPLE_LINES])
+    if not sample.strip():
+        return ()
     unknown: dict[str, None] = {}
-    end = 0
-    for _ in range(DRIFT_SAMPLE_LINES):
-        if end >= len(text):
-            break
-        nxt = text.find(b"\n", end)
-        nxt = len(text) if nxt < 0 else nxt
-        line, end = text[end:nxt], nxt + 1
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(record, dict):
-            _collect_unknown(layout, record, "", unknown)
+    try:
+        inferred = pl.read_ndjson(sample, infer_schema_length=None).schema
+        _unknown_in_schema(layout, inferred, "", unknown)
+    except pl.exceptions.PolarsError:  # a broken line among them: look line by line
+        for line in sample.split(b"\n"):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                _unknown_in_record(layout, record, "", unknown)
     return tuple(unknown)
 
 
-def _collect_unknown(layout: JsonLayout, record: dict[str, Any], prefix: str, unknown: dict[str, None]) -> None:
+def _unknown_in_schema(layout: JsonLayout, schema: pl.Schema | dict, prefix: str, unknown: dict[str, None]) -> None:
+    for key, dtype in schema.items():
+        path = f"{prefix}{key}"
+        if not layout.known_path(path):
+            unknown[path] = None
+        elif isinstance(dtype, pl.Struct) and path not in layout.headers:
+            _unknown_in_schema(layout, {f.name: f.dtype for f in dtype.fields}, path + ".", unknown)
+
+
+def _unknown_in_record(layout: JsonLayout, record: dict[str, Any], prefix: str, unknown: dict[str, None]) -> None:
     for key, value in record.items():
         path = f"{prefix}{key}"
         if not layout.known_path(path):
             unknown[path] = None
         elif isinstance(value, dict) and path not in layout.headers:
-            _collect_unknown(layout, value, path + ".", unknown)
+            _unknown_in_record(layout, value, path + ".", unknown)

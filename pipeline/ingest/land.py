@@ -24,8 +24,8 @@ from pipeline.ingest.csv_reader import read_csv_batch
 from pipeline.ingest.decoding import UnreadableFile
 from pipeline.ingest.inbox import Delivery, InboxNotice, scan_inbox
 from pipeline.ingest.jsonl_reader import read_jsonl_batch
-from pipeline.ingest.lake import load_data_files, registry_file, write_schema_files
-from pipeline.ingest.landing import Lineage, write_landed, write_quarantined
+from pipeline.ingest.lake import landed_path, load_data_files, quarantine_path, registry_file, write_schema_files
+from pipeline.ingest.landing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, with_lineage, write_by_file
 from pipeline.ingest.lines import line_offsets, line_text
 from pipeline.ingest.opening import OpenedFile, has_accepted_extension, open_delivery
 from pipeline.ingest.raw_rows import FILE, LINE, RAW, FileShape, ReadBatch
@@ -146,16 +146,6 @@ class _Load:
             loaded_at=self.loaded_at,
         )
 
-    def lineage(self, opened: OpenedFile) -> Lineage:
-        return Lineage(
-            file_path=opened.delivery.file_path,
-            file_sha256=opened.file_sha256,
-            delivery_date=opened.delivery.delivery_date,
-            load_id=self.load_id,
-            load_date=self.business_date,
-            loaded_at=self.loaded_at,
-        )
-
 
 @dataclass(frozen=True)
 class _SameBytes:
@@ -207,7 +197,7 @@ def land_deliveries(
             item = _triage(load, delivery, known, first_of_content)
             items.append(item)
             if isinstance(item, OpenedFile):
-                pending_bytes += item.file_bytes
+                pending_bytes += item.payload_bytes
             if pending_bytes >= BATCH_BYTES:
                 outcomes += _finish(load, source, items, finished, progress)
                 items, pending_bytes = [], 0
@@ -344,29 +334,37 @@ def _land_batch(load: _Load, source: Source, opened: list[OpenedFile]) -> list[F
     batch = READERS[source.file_format](source, [o.payload for o in opened])
     landed, quarantined = judge(source, batch.frame)
     quarantined = _recover_raw_text(quarantined, opened)
-    read = dict(batch.frame.group_by(FILE).len().iter_rows())
-    landed_by_file = landed.partition_by(FILE, as_dict=True, include_key=False)
-    quarantined_by_file = quarantined.partition_by(FILE, as_dict=True, include_key=False)
+    read = _count_by_file(batch.frame)
+    landed_count, quarantined_count = _count_by_file(landed), _count_by_file(quarantined)
     reasons: dict[int, dict[str, int]] = {}
     for file, reason, count in quarantined.group_by(FILE, REASON).len().sort(FILE, REASON).iter_rows():
         reasons.setdefault(file, {})[reason] = count
-    outcomes = []
-    for index, item in enumerate(opened):
-        rows_landed = landed_by_file.get((index,), landed.clear())
-        rows_quarantined = quarantined_by_file.get((index,), quarantined.clear())
-        counts = (read.get(index, 0), rows_landed.height, rows_quarantined.height)
-        if counts[0] != counts[1] + counts[2]:
+    counts = [(read.get(i, 0), landed_count.get(i, 0), quarantined_count.get(i, 0)) for i in range(len(opened))]
+    for item, (rows_read, rows_landed, rows_quarantined) in zip(opened, counts):
+        if rows_read != rows_landed + rows_quarantined:
             raise BadInputError(
-                f"{item.delivery.file_path}: rows do not reconcile: read {counts[0]}, "
-                f"landed {counts[1]}, quarantined {counts[2]}"
+                f"{item.delivery.file_path}: rows do not reconcile: read {rows_read}, "
+                f"landed {rows_landed}, quarantined {rows_quarantined}"
             )
-        lineage = load.lineage(item)
-        if rows_landed.height:
-            write_landed(load.home, source, lineage, rows_landed)
-        if rows_quarantined.height:
-            write_quarantined(load.home, source, lineage, rows_quarantined)
-        outcomes.append(_read_outcome(load, item, batch.shapes[index], counts, reasons.get(index, {})))
-    return outcomes
+    files = [DeliveredFile(o.delivery.file_path, o.file_sha256, o.delivery.delivery_date) for o in opened]
+    stamp = LoadStamp(load.load_id, load.business_date, load.loaded_at)
+    if landed.height:
+        paths = {i: landed_path(load.home, source.name, load.business_date, load.load_id, files[i].file_sha256) for i in landed_count}
+        write_by_file(lake_rows(source, with_lineage(landed, files, stamp)), paths)
+    if quarantined.height:
+        paths = {
+            i: quarantine_path(load.home, source.name, load.business_date, load.load_id, files[i].file_sha256)
+            for i in quarantined_count
+        }
+        write_by_file(quarantine_rows(source, with_lineage(quarantined, files, stamp)), paths)
+    return [
+        _read_outcome(load, item, batch.shapes[index], counts[index], reasons.get(index, {}))
+        for index, item in enumerate(opened)
+    ]
+
+
+def _count_by_file(rows: pl.DataFrame) -> dict[int, int]:
+    return dict(rows.group_by(FILE).len().iter_rows())
 
 
 def _read_outcome(

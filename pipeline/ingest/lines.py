@@ -41,7 +41,6 @@ def read_lines(data: bytes) -> pl.Series:
         separator=separator.decode(),
         quote_char=None,
         schema={"line": pl.String},
-        missing_utf8_is_empty_string=False,
         raise_if_empty=False,
     )
     lines = frame.to_series()

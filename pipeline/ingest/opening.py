@@ -17,6 +17,11 @@ class OpenedFile:
     encoding: str  # as recorded in the registry
     payload: bytes | Sheet  # UTF-8 text (CSV, JSON Lines) or the first sheet (XLSX)
 
+    @property
+    def payload_bytes(self) -> int:
+        """Size of what the readers will work on (a gzip file may grow tenfold)."""
+        return len(self.payload) if isinstance(self.payload, bytes) else self.file_bytes
+
 
 def has_accepted_extension(delivery: Delivery) -> bool:
     return delivery.name.lower().endswith(delivery.source.accepted_extensions())

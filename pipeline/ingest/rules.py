@@ -16,24 +16,14 @@ from collections.abc import Callable
 
 import polars as pl
 
-from pipeline.ingest.headers import contract_headers
 from pipeline.ingest.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
 from pipeline.ingest.reasons import RowReason
-from pipeline.ingest.sources import Kind, Source
-from pipeline.ingest.timestamps import parse_timestamps
-from pipeline.ingest.values import (
-    SECOND_LOOK,
-    Check,
-    column_checks,
-    missing_required,
-    text_column,
-    typed_value,
-    unwrap_excel_escape,
-)
+from pipeline.ingest.parsing import parse_rows
+from pipeline.ingest.sources import Source
+from pipeline.ingest.values import Check, column_checks, missing_required
 
 REASON = "__reason"
 DETAIL = "__detail"
-_ESCAPABLE = (Kind.TEXT, Kind.DIGITS, Kind.INT, Kind.AMOUNT, Kind.TIMESTAMP, Kind.HEX_DIGEST, Kind.DATE, Kind.FLAG)
 
 
 def sign_mismatch(quantity: str, amount: str) -> Check:
@@ -62,17 +52,7 @@ def rules_in_order(source: Source) -> list[Check]:
 
 def judge(source: Source, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(landed rows: FILE, LINE + lake columns; quarantined rows: FILE, LINE, RAW, REASON, DETAIL)."""
-    texts = _clean(source, rows)
-    excel_serials = source.file_format == "xlsx"
-    texts = texts.with_columns(
-        parse_timestamps(texts[text_column(c.header)], excel_serials=excel_serials).alias(c.name)
-        for c in source.columns
-        if c.kind is Kind.TIMESTAMP
-    )
-    typed = texts.with_columns(
-        typed_value(c).cast(c.lake_type).alias(c.name) for c in source.columns if c.kind is not Kind.TIMESTAMP
-    )
-    typed = _second_look(source, typed)
+    typed = parse_rows(source, rows)
     checks = rules_in_order(source)
     broken = typed.select(
         pl.any_horizontal(pl.col(PROBLEM).is_not_null(), *(c.failed.fill_null(False) for c in checks))
@@ -89,40 +69,3 @@ def judge(source: Source, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         pl.coalesce(pl.col(PROBLEM_DETAIL), *(pl.when(c.failed).then(c.detail) for c in checks)).alias(DETAIL),
     )
     return landed, quarantined
-
-
-def _clean(source: Source, rows: pl.DataFrame) -> pl.DataFrame:
-    """Text of every contract column: trimmed, Excel's `="…"` unwrapped, empty -> null.
-
-    In three passes over materialized columns; one expression doing it all
-    would trim every value several times over.
-    """
-    headers = contract_headers(source)
-    kinds = {c.header: c.kind for c in source.columns}
-    names = [text_column(h) for h in headers]
-    texts = rows.select(
-        FILE, LINE, RAW, PROBLEM, PROBLEM_DETAIL, *(pl.col(h).str.strip_chars().alias(n) for h, n in zip(headers, names))
-    )
-    candidates = [n for h, n in zip(headers, names) if kinds[h] in _ESCAPABLE]
-    if candidates:
-        escaped = texts.select(pl.col(n).str.starts_with('="').any() for n in candidates).row(0)
-        texts = texts.with_columns(unwrap_excel_escape(n) for n, found in zip(candidates, escaped) if found)
-    return texts.with_columns(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in names)
-
-
-def _second_look(source: Source, typed: pl.DataFrame) -> pl.DataFrame:
-    """Re-parse, with a tolerant parser, only the values the first pass could not read."""
-    repaired = []
-    for column in source.columns:
-        tolerant = SECOND_LOOK.get(column.kind)
-        if tolerant is None:
-            continue
-        text = typed[text_column(column.header)]
-        value = typed[column.name]
-        positions = (text.is_not_null() & value.is_null()).arg_true()
-        if positions.len() == 0:
-            continue
-        fixed = tolerant(text.gather(positions)).cast(column.lake_type)
-        keep = fixed.is_not_null()
-        repaired.append(value.clone().scatter(positions.filter(keep), fixed.filter(keep)))
-    return typed.with_columns(repaired) if repaired else typed

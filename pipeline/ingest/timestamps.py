@@ -6,7 +6,7 @@ which has had no daylight saving since 1991):
   YYYY/MM/DD HH:MM[:SS]            POS terminals
   YYYY-MM-DDTHH:MM:SS[.fff][offset] ISO 8601; offset `Z`, `+08:00`, `+0800` or `+08`
                                    (a space instead of `T` is accepted too)
-  10 digits / 13 digits            epoch seconds / milliseconds (always UTC)
+  10 digits[.fraction] / 13 digits epoch seconds / milliseconds (always UTC)
   Excel serial day numbers         XLSX only (e.g. `46348.4375`), wall-clock CST
 
 A column usually holds one spelling, so the spelling of its first value is
@@ -43,20 +43,30 @@ def _iso_with_offset(values: pl.Series) -> pl.Series:
         return parsed
     # Spellings chrono's %z does not take: `Z`, `+08`, or a space before the time.
     normalized = (
-        values.str.replace(r"^(\d{4}-\d{1,2}-\d{1,2}) ", "${1}T")
+        values.str.replace(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}) ", "${1}T")
         .str.replace(r"[Zz]$", "+00:00")
-        .str.replace(r"([+-]\d{2})$", "${1}:00")
+        .str.replace(r"([+-][0-9]{2})$", "${1}:00")
     )
     return parsed.fill_null(normalized.str.strptime(UTC_TYPE, fmt, strict=False))
 
 
-def _epoch(values: pl.Series, digits: int, unit: str) -> pl.Series:
-    numbers = values.str.extract(rf"^(\d{{{digits}}})$").cast(pl.Int64)
-    return pl.from_epoch(numbers, time_unit=unit).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+def _epoch_seconds(values: pl.Series) -> pl.Series:
+    """10 digits, optionally with a fraction (`1732245000.25`)."""
+    parts = values.str.extract_groups(r"^([0-9]{10})(?:\.([0-9]{1,6})[0-9]*)?$")
+    seconds = parts.struct.field("1").cast(pl.Int64)
+    fraction = parts.struct.field("2").fill_null("0").str.pad_end(6, "0").cast(pl.Int64)
+    micros = seconds * 1_000_000 + fraction
+    return pl.from_epoch(micros, time_unit="us").dt.replace_time_zone("UTC")
+
+
+def _epoch_milliseconds(values: pl.Series) -> pl.Series:
+    """13 digits (`1732245000123`; a JSON float `1732245000123.0` too)."""
+    millis = values.str.extract(r"^([0-9]{13})(?:\.0+)?$").cast(pl.Int64)
+    return pl.from_epoch(millis, time_unit="ms").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
 
 
 def _excel_serial(values: pl.Series) -> pl.Series:
-    days = values.str.extract(r"^(\d{1,6}(?:\.\d+)?)$").cast(pl.Float64)
+    days = values.str.extract(r"^([0-9]{1,6}(?:\.[0-9]+)?)$").cast(pl.Float64)
     micros = (days * _MICROSECONDS_PER_DAY).round(0).cast(pl.Int64) + _EXCEL_EPOCH_US
     wall = pl.from_epoch(micros, time_unit="us")
     return (wall - CHINA_OFFSET).dt.replace_time_zone("UTC")
@@ -72,33 +82,33 @@ class TimeFormat:
 TIME_FORMATS: tuple[TimeFormat, ...] = (
     TimeFormat(
         "YYYY-MM-DD HH:MM:SS",
-        re.compile(r"^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}(\.\d+)?$"),
+        re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$"),
         lambda v: _china_wall_clock(v, "%Y-%m-%d %H:%M:%S%.f"),
     ),
     TimeFormat(
         "YYYY/MM/DD HH:MM:SS",
-        re.compile(r"^\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d{2}:\d{2}$"),
+        re.compile(r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2} [0-9]{1,2}:[0-9]{2}:[0-9]{2}$"),
         lambda v: _china_wall_clock(v, "%Y/%m/%d %H:%M:%S"),
     ),
     TimeFormat(
         "YYYY/MM/DD HH:MM",
-        re.compile(r"^\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d{2}$"),
+        re.compile(r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2} [0-9]{1,2}:[0-9]{2}$"),
         lambda v: _china_wall_clock(v, "%Y/%m/%d %H:%M"),
     ),
     TimeFormat(
         "ISO 8601 with offset",
-        re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}(:?\d{2})?)$"),
+        re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"),
         _iso_with_offset,
     ),
     TimeFormat(
         "ISO 8601 without offset",
-        re.compile(r"^\d{4}-\d{1,2}-\d{1,2}T\d{1,2}:\d{2}:\d{2}(\.\d+)?$"),
+        re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}T[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$"),
         lambda v: _china_wall_clock(v, "%Y-%m-%dT%H:%M:%S%.f"),
     ),
-    TimeFormat("epoch seconds", re.compile(r"^\d{10}$"), lambda v: _epoch(v, 10, "s")),
-    TimeFormat("epoch milliseconds", re.compile(r"^\d{13}$"), lambda v: _epoch(v, 13, "ms")),
+    TimeFormat("epoch seconds", re.compile(r"^[0-9]{10}(\.[0-9]+)?$"), _epoch_seconds),
+    TimeFormat("epoch milliseconds", re.compile(r"^[0-9]{13}(\.0+)?$"), _epoch_milliseconds),
 )
-EXCEL_SERIAL = TimeFormat("Excel serial day", re.compile(r"^\d{1,6}(\.\d+)?$"), _excel_serial)
+EXCEL_SERIAL = TimeFormat("Excel serial day", re.compile(r"^[0-9]{1,6}(\.[0-9]+)?$"), _excel_serial)
 
 
 def parse_timestamps(values: pl.Series, *, excel_serials: bool = False) -> pl.Series:

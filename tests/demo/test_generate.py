@@ -70,3 +70,17 @@ def test_tiny_runs_work(tmp_path: Path) -> None:
     summary = generate(Home(tmp_path), persons=1, days=1, seed=1, end_date=END)
     assert summary.start_date == summary.end_date == END
     assert summary.files_written > 0
+
+
+def test_a_failing_events_worker_fails_the_generation() -> None:
+    import subprocess
+    import sys
+
+    from pipeline.demo.generate import _events_worker_stats
+    from pipeline.errors import StageFailed
+
+    broken = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.demo.events_worker", "--no-such-option"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    with pytest.raises(StageFailed, match="exit 2"):
+        _events_worker_stats(broken)

@@ -178,10 +178,10 @@ def xlsx_of(rows: list[list[Any]], *, first_row: int = 0, dates: dict[tuple[int,
     date_format = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if value is None:
-                continue
             if (r, c) in (dates or {}):
                 sheet.write_datetime(first_row + r, c, dates[(r, c)], date_format)  # type: ignore[index]
+            elif value is None:
+                continue
             elif isinstance(value, str):
                 sheet.write_string(first_row + r, c, value)
             else:
