@@ -15,12 +15,14 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 
 from pipeline.home import Home
 from pipeline.ingest.lake import write_schema_files
+from pipeline.state import write_state_schema_files
 
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         home = Home.resolve().ensure()
         write_schema_files(home)
+        write_state_schema_files(home)
         if self.creds is None:
             return
         paths = [self.creds.path, *(attachment.path for attachment in self.creds.attach or [])]

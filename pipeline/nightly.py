@@ -27,6 +27,7 @@ from pipeline.publish import BuildFiles, discard, publish, write_run_history
 from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
 from pipeline.runlock import run_lock
 from pipeline.settings import WarehouseSettings
+from pipeline.state import discard_staged, promote, prune, stage_state_snapshots, write_state_schema_files
 from pipeline.validation.landed import raise_on_blocking, validate_load
 
 
@@ -121,6 +122,7 @@ def _validate(ctx: RunContext) -> StageResult:
 
 def _build(ctx: RunContext) -> StageResult:
     write_schema_files(ctx.home)
+    write_state_schema_files(ctx.home)
     ctx.home.building.mkdir(parents=True, exist_ok=True)
     discard(ctx.building)
     ctx.undo.append(lambda: discard(ctx.building))
@@ -157,9 +159,17 @@ def _publish(ctx: RunContext) -> StageResult:
     finished = RunRecord.from_dict(
         {**asdict(ctx.record), "status": "succeeded", "ended_at": utc_now().isoformat(timespec="milliseconds")}
     )
+    staged = stage_state_snapshots(ctx.home, ctx.building.restricted, ctx.business_date)
+    ctx.undo.append(lambda: discard_staged(staged))
     write_run_history(ctx.building.warehouse, history_rows([*current, finished]))
     published = publish(ctx.home, ctx.building)
-    return {"runs_in_history": len(current) + 1}, {"warehouse": str(published)}
+    # After the warehouse: a failed publish must leave yesterday's state as it was.
+    promote(staged)
+    prune(ctx.home)
+    return (
+        {"runs_in_history": len(current) + 1, "state_snapshots": len(staged)},
+        {"warehouse": str(published), "restricted": str(ctx.home.restricted)},
+    )
 
 
 STAGES: dict[str, Stage] = {

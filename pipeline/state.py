@@ -1,0 +1,116 @@
+"""State carried from night to night, kept outside the warehouse.
+
+Each state table is a model of the restricted store that a successful night
+exports, at publish, as one Parquet snapshot per business date:
+
+    <home>/state/<table>/business_date=YYYY-MM-DD.parquet
+
+The night for date D reads the newest snapshot dated before D, so a rerun or a
+backfill of D sees exactly what D saw the first time, and a lost warehouse is
+rebuilt with the same OneIDs. Identifiers appear here only as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.home import Home
+from pipeline.ingest.lake import SCHEMA_FILE
+
+
+@dataclass(frozen=True)
+class StateTable:
+    name: str  # folder under <home>/state and dbt source table name
+    model: str  # restricted-store model that holds tonight's version
+    schema: pl.Schema
+
+
+STATE_TABLES: tuple[StateTable, ...] = (
+    StateTable(
+        name="oneid_assignments",
+        model="int_oneid_assignments",
+        schema=pl.Schema(
+            {
+                "identifier_hash": pl.String(),
+                "oneid": pl.String(),
+                "oneid_created_on": pl.Date(),
+                "business_date": pl.Date(),
+            }
+        ),
+    ),
+    StateTable(
+        name="oneid_changes",
+        model="int_oneid_changes",
+        schema=pl.Schema(
+            {
+                "oneid_change_id": pl.String(),
+                "changed_on": pl.Date(),
+                "old_oneid": pl.String(),
+                "new_oneid": pl.String(),
+                "change_kind": pl.String(),
+                "cause": pl.String(),
+                "identifiers_moved": pl.Int64(),
+                "business_date": pl.Date(),
+            }
+        ),
+    ),
+)
+
+RETAINED_SNAPSHOTS = 60
+
+
+def snapshot_path(home: Home, table: StateTable, business_date: date) -> Path:
+    return home.state / table.name / f"business_date={business_date.isoformat()}.parquet"
+
+
+def write_state_schema_files(home: Home) -> None:
+    """Zero-row files keep the state sources readable before the first night."""
+    for table in STATE_TABLES:
+        anchor = home.state / table.name / SCHEMA_FILE
+        if not anchor.exists():
+            anchor.parent.mkdir(parents=True, exist_ok=True)
+            pl.DataFrame(schema=table.schema).write_parquet(anchor)
+
+
+def stage_state_snapshots(home: Home, restricted: Path, business_date: date) -> list[tuple[Path, Path]]:
+    """Export tonight's state next to its final place; return (staged, final) pairs to promote."""
+    staged: list[tuple[Path, Path]] = []
+    with duckdb.connect(str(restricted), read_only=True) as con:
+        present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+        for table in STATE_TABLES:
+            if table.model not in present:
+                continue  # the identity models are not part of this project yet
+            final = snapshot_path(home, table, business_date)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            scratch = final.with_name(final.name + ".staged")
+            columns = ", ".join(f'"{c}"' for c in table.schema)
+            con.execute(
+                f"copy (select {columns} from main.\"{table.model}\" order by all) "
+                f"to '{scratch}' (format parquet, compression zstd)"
+            )
+            staged.append((scratch, final))
+    return staged
+
+
+def promote(staged: list[tuple[Path, Path]]) -> None:
+    for scratch, final in staged:
+        os.replace(scratch, final)
+
+
+def discard_staged(staged: list[tuple[Path, Path]]) -> None:
+    for scratch, _ in staged:
+        scratch.unlink(missing_ok=True)
+
+
+def prune(home: Home, keep: int = RETAINED_SNAPSHOTS) -> None:
+    """Keep the newest `keep` snapshots of each table (reruns older than that rebuild from scratch)."""
+    for table in STATE_TABLES:
+        snapshots = sorted((home.state / table.name).glob("business_date=*.parquet"))
+        for old in snapshots[:-keep]:
+            old.unlink()
