@@ -37,6 +37,7 @@ class Brand:
     dealer_store_share: float  # share of the stores run by dealers
     tablet_stores: int  # flagship stores with a shared in-store tablet running the App
     miniapp_unionid_rate: float  # share of mini-program users whose unionid the brand receives
+    jd_reach: float  # share of the brand's customers with a JD account who buy it on JD (京东 is strong in 3C)
 
 
 BRANDS: tuple[Brand, ...] = (
@@ -56,6 +57,7 @@ BRANDS: tuple[Brand, ...] = (
         dealer_store_share=0.6,
         tablet_stores=4,
         miniapp_unionid_rate=0.95,
+        jd_reach=0.45,
     ),
     Brand(
         code="xingye",
@@ -73,6 +75,7 @@ BRANDS: tuple[Brand, ...] = (
         dealer_store_share=0.4,
         tablet_stores=3,
         miniapp_unionid_rate=0.9,
+        jd_reach=0.5,
     ),
     Brand(
         code="beian",
@@ -90,6 +93,7 @@ BRANDS: tuple[Brand, ...] = (
         dealer_store_share=0.2,
         tablet_stores=2,
         miniapp_unionid_rate=0.85,
+        jd_reach=0.08,
     ),
     Brand(
         code="xiantian",
@@ -107,6 +111,7 @@ BRANDS: tuple[Brand, ...] = (
         dealer_store_share=0.0,
         tablet_stores=2,
         miniapp_unionid_rate=0.5,
+        jd_reach=0.03,
     ),
     Brand(
         code="qingdai",
@@ -124,6 +129,7 @@ BRANDS: tuple[Brand, ...] = (
         dealer_store_share=0.3,
         tablet_stores=3,
         miniapp_unionid_rate=0.8,
+        jd_reach=0.08,
     ),
 )
 

@@ -68,3 +68,8 @@ def clock_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
     """Seconds after midnight following the daily activity curve."""
     hours = rng.choice(24, size=n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
     return hours * 3600 + rng.integers(0, 3600, size=n)
+
+
+def times_on_days(window: Window, days: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A wall-clock time on each given day, following the daily activity curve."""
+    return window.seconds_of_day(days) + clock_seconds(rng, len(days))

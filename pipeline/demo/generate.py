@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import IO, Callable, Iterable
 
 import pipeline
-from pipeline.demo import catalog_exports, events_worker, marketing, member_exports, order_exports
+from pipeline.demo import catalog_exports, crm_exports, events_worker, marketing, member_exports, order_exports
 from pipeline.demo.breakage import Breakage
 from pipeline.demo.calendar import Window
 from pipeline.demo.delivery import Dispatcher, FileSpec, Inbox, InboxStats
@@ -27,6 +28,8 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class GenerateSummary:
+    """What `generate` wrote. Row counts are the rows of the delivered files (re-sent copies not counted)."""
+
     start_date: date
     end_date: date
     persons: int
@@ -48,7 +51,7 @@ def _sources(world: World) -> Iterable[tuple[str, Callable[[], Iterable[FileSpec
     consent_events, opt_outs = marketing.consent_events(world)
     return (
         ("products", lambda: catalog_exports.products(world)),
-        ("crm_members", lambda: member_exports.crm_members(world)),
+        ("crm_members", lambda: crm_exports.crm_members(world)),
         ("tmall_members", lambda: member_exports.tmall_members(world)),
         ("wechat_miniapp_users", lambda: member_exports.wechat_miniapp_users(world)),
         ("wechat_oa_followers", lambda: member_exports.wechat_oa_followers(world)),
@@ -61,23 +64,21 @@ def _sources(world: World) -> Iterable[tuple[str, Callable[[], Iterable[FileSpec
     )
 
 
-def _start_events_worker(inbox: Path, persons: int, window: Window, seed: int) -> subprocess.Popen[str]:
+def _start_events_worker(inbox: Path, persons: int, window: Window, seed: int, errors: IO[str]) -> subprocess.Popen[str]:
     environment = dict(os.environ)
     package_root = str(Path(pipeline.__file__).resolve().parent.parent)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, environment.get("PYTHONPATH")]))
+    # stderr goes to a file: a pipe nobody reads until the end could fill up and stall the worker.
     return subprocess.Popen(
-        events_worker.command(inbox, persons, window, seed),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment,
+        events_worker.command(inbox, persons, window, seed), stdout=subprocess.PIPE, stderr=errors, text=True, env=environment
     )
 
 
-def _events_worker_stats(worker: subprocess.Popen[str]) -> InboxStats:
-    out, err = worker.communicate()
+def _events_worker_stats(worker: subprocess.Popen[str], errors: IO[str]) -> InboxStats:
+    out, _ = worker.communicate()
     if worker.returncode != 0:
-        raise StageFailed(f"the App events / ad backflow generator failed (exit {worker.returncode}):\n{err.strip()}")
+        errors.seek(0)
+        raise StageFailed(f"the App events / ad backflow generator failed (exit {worker.returncode}):\n{errors.read().strip()}")
     written = json.loads(out.strip().splitlines()[-1])
     return InboxStats(files=written["files"], bytes=written["bytes"], rows_by_source=written["rows_by_source"])
 
@@ -102,7 +103,8 @@ def generate(
     _check_inbox_empty(home.inbox)
     window = Window(end_date - timedelta(days=days - 1), days)
     home.inbox.mkdir(parents=True, exist_ok=True)
-    worker = _start_events_worker(home.inbox, persons, window, seed)
+    errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+    worker = _start_events_worker(home.inbox, persons, window, seed, errors)
     try:
         report(f"building {persons:,} people and their purchases ({window.start} .. {window.end})")
         world = build_world(seed, persons, window)
@@ -116,11 +118,12 @@ def generate(
         report("writing the ground truth")
         write_truth(world, home.truth, marketing.campaign_list(world))
         report("waiting for the App events and ad backflow")
-        events = _events_worker_stats(worker)
+        events = _events_worker_stats(worker, errors)
     finally:
         if worker.poll() is None:
             worker.kill()
             worker.wait()
+        errors.close()
     rows = {source.name: inbox.stats.rows_by_source.get(source.name, 0) + events.rows_by_source.get(source.name, 0) for source in SOURCES}
     return GenerateSummary(
         start_date=window.start,

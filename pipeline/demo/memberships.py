@@ -26,10 +26,10 @@ OUID_PREFIX = "AAH"
 HISTORY_DAYS = 6 * 365  # how far back joins before the window go
 
 RATES = {
+    # One more brand with 30%, another with 8%: 64% of people follow one brand, 33% two, 2.4% three.
     "second_brand": 0.30,
     "third_brand": 0.08,
     "tmall": 0.45,
-    "jd": 0.30,  # of people with a JD account
     "pos": 0.35,
     "eshop": 0.50,  # of App users
     "crm_if_pos": 0.80,
@@ -148,7 +148,7 @@ def build_memberships(seed: int, population: Population, window: Window, stores:
             "rank": rank,
             "affinity": affinity,
             "buys_tmall": buys_tmall,
-            "buys_jd": has["jd_pin"] & chance(rng, RATES["jd"], n),
+            "buys_jd": has["jd_pin"] & chance(rng, np.array([b.jd_reach for b in BRANDS])[brand], n),
             "buys_pos": buys_pos,
             "buys_eshop": has["app_user_id"] & chance(rng, RATES["eshop"], n),
             "home_store": home_store,

@@ -43,7 +43,17 @@ class Outcome(IntEnum):
 
 
 CHANNEL_FLAGS = ("buys_tmall", "buys_jd", "buys_pos", "buys_eshop")
-CHANNEL_PREFERENCE = np.array([0.50, 0.05, 0.31, 0.14])
+# How each brand's buyers split over Tmall, JD, stores and the own mall when they can use them all:
+# JD matters for appliances and electronics (京东 3C), hardly for baby, fresh and beauty.
+CHANNEL_PREFERENCE = np.array(
+    [
+        [0.42, 0.08, 0.35, 0.15],  # 凌风
+        [0.45, 0.08, 0.30, 0.17],  # 星野
+        [0.52, 0.01, 0.30, 0.17],  # 贝安
+        [0.50, 0.005, 0.33, 0.165],  # 鲜田
+        [0.55, 0.01, 0.30, 0.14],  # 青黛
+    ]
+)
 PROMOTION_REACH_DAYS = 20
 
 RATES = {
@@ -101,7 +111,7 @@ def _streams(rng: np.random.Generator, memberships: pl.DataFrame) -> pl.DataFram
     row = np.repeat(np.arange(buyers.height), np.minimum(1 + rng.poisson(RATES["streams_extra"], buyers.height), 4))
     brand = buyers["brand"].to_numpy()[row]
     line = _draw(rng, _line_cumulative()[brand])
-    channel = _draw(rng, _cumulative(np.where(flags, CHANNEL_PREFERENCE[None, :], 0.0)[row]))
+    channel = _draw(rng, _cumulative(np.where(flags[row], CHANNEL_PREFERENCE[brand], 0.0)))
     affinity = buyers["affinity"].to_numpy()[row]
     base_cycle = np.array([product_line.cycle_days for product_line in PRODUCT_LINES], dtype=np.float64)[line]
     cycle = np.maximum(base_cycle * rng.lognormal(0.0, 0.3, len(row)), 3.0)
@@ -136,7 +146,7 @@ def _switch_and_pull(rng: np.random.Generator, orders: pl.DataFrame, memberships
     n = orders.height
     m = orders["m"].to_numpy()
     flags = memberships.select(CHANNEL_FLAGS).to_numpy()[m]
-    other = _draw(rng, _cumulative(np.where(flags, CHANNEL_PREFERENCE[None, :], 0.0)))
+    other = _draw(rng, _cumulative(np.where(flags, CHANNEL_PREFERENCE[orders["brand"].to_numpy()], 0.0)))
     channel = np.where(chance(rng, RATES["channel_switch"], n), other, orders["channel"].to_numpy())
 
     day = orders["day"].to_numpy()

@@ -72,15 +72,16 @@ def test_tiny_runs_work(tmp_path: Path) -> None:
     assert summary.files_written > 0
 
 
-def test_a_failing_events_worker_fails_the_generation() -> None:
+def test_a_failing_events_worker_fails_the_generation(tmp_path: Path) -> None:
     import subprocess
     import sys
 
     from pipeline.demo.generate import _events_worker_stats
     from pipeline.errors import StageFailed
 
-    broken = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.demo.events_worker", "--no-such-option"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    with pytest.raises(StageFailed, match="exit 2"):
-        _events_worker_stats(broken)
+    with open(tmp_path / "stderr", "w+", encoding="utf-8") as errors:
+        broken = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.demo.events_worker", "--no-such-option"], stdout=subprocess.PIPE, stderr=errors, text=True
+        )
+        with pytest.raises(StageFailed, match="exit 2(.|\n)*arguments are required"):
+            _events_worker_stats(broken, errors)
