@@ -49,7 +49,6 @@ class DbtSummary:
     return_code: int
     elapsed_seconds: float
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # resource type -> status -> n
-    rows_by_model: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
@@ -153,7 +152,6 @@ def raise_for_results(summary: DbtSummary) -> None:
 
 def summarize_run_results(results: dict[str, Any], command: str, return_code: int) -> DbtSummary:
     counts: dict[str, Counter[str]] = {}
-    rows_by_model: dict[str, int] = {}
     failures: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     for result in results.get("results", []):
@@ -162,9 +160,6 @@ def summarize_run_results(results: dict[str, Any], command: str, return_code: in
         status = str(result.get("status"))
         counts.setdefault(resource_type, Counter())[status] += 1
         name = unique_id.split(".")[-1] if resource_type != "test" else unique_id.split(".")[2]
-        rows = (result.get("adapter_response") or {}).get("rows_affected")
-        if resource_type in {"model", "seed"} and isinstance(rows, int) and rows >= 0:
-            rows_by_model[name] = rows
         entry = {
             "resource_type": resource_type,
             "name": name,
@@ -181,7 +176,6 @@ def summarize_run_results(results: dict[str, Any], command: str, return_code: in
         return_code=return_code,
         elapsed_seconds=round(float(results.get("elapsed_time", 0.0)), 3),
         counts={k: dict(v) for k, v in counts.items()},
-        rows_by_model=rows_by_model,
         failures=failures,
         warnings=warnings,
     )

@@ -143,13 +143,22 @@ def _build(ctx: RunContext) -> StageResult:
     dbt_runner.raise_for_results(summary)
     models = summary.counts.get("model", {})
     tests = summary.counts.get("test", {})
-    rows = {
-        "models": sum(models.values()),
-        "tests": sum(tests.values()),
-        "tests_warned": tests.get("warn", 0),
-        **{f"rows:{name}": n for name, n in sorted(summary.rows_by_model.items())},
+    rows = {"models": sum(models.values()), "tests": sum(tests.values()), "tests_warned": tests.get("warn", 0)}
+    detail = summary.to_record()
+    detail["table_rows"] = {
+        "warehouse": table_row_counts(ctx.building.warehouse),
+        "restricted": table_row_counts(ctx.building.restricted),
     }
-    return rows, summary.to_record()
+    return rows, detail
+
+
+def table_row_counts(database: Path) -> dict[str, int]:
+    """Rows of every table a build wrote (dbt-duckdb reports no row counts of its own)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+        ).fetchall()]
+        return {name: con.execute(f'select count(*) from main."{name}"').fetchone()[0] for name in tables}
 
 
 def _publish(ctx: RunContext) -> StageResult:

@@ -275,7 +275,12 @@ LAKE: tuple[LakeFile, ...] = (
     ),
     # same delivery date and load: the later file name wins
     delivery("tmall_orders", "part_1.csv", 4, [{"sub_order_id": "S4", "quantity": 1}]),
-    delivery("tmall_orders", "part_2.csv", 4, [{"sub_order_id": "S4", "quantity": 2}]),
+    delivery(
+        "tmall_orders",
+        "part_2.csv",
+        4,
+        [{"sub_order_id": "S4", "quantity": 2, "contact_phone": "138****5678"}],
+    ),
     delivery("tmall_members", "members.csv", 1, [{"level": "V1"}]),
     delivery("tmall_members", "members.csv", 2, [{"level": "V3"}, {"ouid": "BBq", "level": None}]),
     delivery("jd_orders", "orders.xlsx", 1, [{"order_status": "等待出库"}]),
@@ -567,7 +572,8 @@ def test_empty_lake_builds_every_staging_model_empty(empty_build: Build) -> None
     assert empty_build.return_code == 0, empty_build.output[-3000:]
     models = {uid.split(".")[-1] for uid in empty_build.statuses() if uid.startswith("model.")}
     lake_models = {"stg_lake__quarantined_rows", "stg_lake__delivered_files"}
-    assert models == {source.staging_model for source in SOURCES} | lake_models
+    state_models = {"stg_state__oneid_assignments", "stg_state__oneid_changes"}
+    assert models == {source.staging_model for source in SOURCES} | lake_models | state_models
     for source in SOURCES:
         assert empty_build.query(f"select count(*) from {source.staging_model}") == [(0,)]
     assert set(empty_build.statuses().values()) <= {"success", "pass"}
@@ -677,6 +683,20 @@ def test_snapshot_keeps_the_latest_row_and_remembers_dropped_skus(lake_build: Bu
         ("SKU-AC-1", Decimal("2799.00"), True),
         ("SKU-FR-1", Decimal("12.00"), True),
         ("SKU-FR-2", Decimal("20.00"), False),
+    ]
+
+
+def test_identifiers_are_normalized_beside_their_raw_values(lake_build: Build) -> None:
+    columns = "phone, phone_normalized, phone_rejection"
+    assert staged(lake_build, "stg_wechat__miniapp_users", columns, "1") == [
+        ("+8613812345678", "13812345678", None)
+    ]
+    columns = "sub_order_id, contact_phone, contact_phone_normalized, contact_phone_rejection"
+    masked = staged(lake_build, "stg_tmall__order_lines", columns, "1")
+    assert masked[-1] == ("S4", "138****5678", None, "masked")
+    columns = "distinct id_type, id_value, id_value_normalized, id_value_rejection"
+    assert staged(lake_build, "stg_consents__consent_events", columns, "1") == [
+        ("phone", "13812345678", "13812345678", None)
     ]
 
 

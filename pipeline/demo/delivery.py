@@ -117,7 +117,9 @@ class Inbox:
 
 
 def _with_extra_column(frame: pl.DataFrame, rng: np.random.Generator, chinese: bool) -> pl.DataFrame:
-    options = EXTRA_COLUMNS_CN if chinese else EXTRA_COLUMNS_EN
+    options = [o for o in (EXTRA_COLUMNS_CN if chinese else EXTRA_COLUMNS_EN) if o[0] not in frame.columns]
+    if not options:  # every drift column is already there
+        return frame
     header, values = options[int(rng.integers(0, len(options)))]
     column = pl.Series(header, values, dtype=pl.String).gather(rng.integers(0, len(values), frame.height))
     position = int(rng.integers(0, frame.width + 1))
