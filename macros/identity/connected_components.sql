@@ -1,84 +1,127 @@
 {#-
-  Materialization `connected_components`: the model's SQL returns edges
-  (node_a, node_b) of an undirected graph, both integers; a row whose node_b
-  is null or equal to node_a declares an isolated node. The result table has
-  one row per node: (node_id, component_id), component_id being the smallest
-  node id of its connected component.
+  Materialization `connected_components`: the model's SQL returns rows
+  (node_a, node_b) of an undirected graph, both integers. A row with both ends
+  is an edge; a row with one end null (or both ends equal) declares a node, so
+  isolated nodes get a component too. The result table has one row per node:
+  (node_id, component_id), component_id being the smallest node id of its
+  connected component.
+
+  Config:
+  - nodes: which nodes the result lists.
+      'all' (default): every distinct value of node_a or node_b.
+      'listed': the rows whose node_b is null list the nodes, once each, as a
+        node table does (e.g. one row per identifier with its hashed id). The
+        result has exactly one row per listed row and keeps that row's other
+        columns (e.g. the identifier itself), so no join back is needed. The
+        components are those of the whole graph; an unlisted node that edges
+        mention has no row, though it may be a component's id. Cheaper than
+        'all': no distinct over every node.
+  - max_rounds (default 200): fail loudly rather than loop forever.
+  The rounds are logged and kept in `<model>__rounds`: round, edges still in
+  the graph at its start, nodes set aside in it (with nodes='listed', the
+  components' minimums are not counted: they need no row of their own).
 
   Algorithm: alternating large-star / small-star (Kiveris et al., "Connected
-  Components in MapReduce and Beyond", SoCC 2014), the default of GraphFrames.
-  Every round shortens paths geometrically, so the number of rounds grows like
-  log(n), not like the longest path as naive min-label propagation does. The
-  loop runs here in dbt; each round is plain SQL (group by, join, min, least,
-  greatest), so the same model runs on DuckDB and Spark.
+  Components in MapReduce and Beyond", SoCC 2014), the default of GraphFrames:
+  every round shortens paths geometrically, so the number of rounds grows like
+  log(n), not like the longest path as naive min-label propagation does.
 
-  Config: max_rounds (default 200): fail loudly rather than loop forever.
-  The rounds are logged and kept in `<model>__rounds` (round, edges).
+  Finished components are set aside every round, so that later rounds only
+  touch the few components still growing (in an identity graph, round 1
+  finishes almost every person). Edges are kept as (a, b) with a > b. Each
+  round, every node's label is its smallest parent (itself if it has none).
+  A label group whose every edge joins two nodes of the same label is a whole
+  component labelled by its minimum, so it is final: its nodes go to the
+  result and its edges leave the graph. (Proof: such a group is closed under
+  adjacency; a label always lies in its node's component and is at most that
+  node, so the group is one component and its label is its minimum.)
+
+  The loop runs here in dbt; each round is plain SQL (group by, join, min,
+  least, greatest), so the same model runs on DuckDB and Spark. Only where
+  scratch tables live is dispatched (DuckDB: temporary tables, in memory or
+  spilled to its temp_directory).
 -#}
 {% materialization connected_components, default %}
   {%- set max_rounds = config.get('max_rounds', 200) | int -%}
+  {%- set nodes = config.get('nodes', 'all') -%}
+  {% if nodes not in ['all', 'listed'] %}
+    {{ exceptions.raise_compiler_error(this ~ ": config nodes must be 'all' or 'listed', not '" ~ nodes ~ "'") }}
+  {% endif %}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set input_rel = cc_scratch_relation('input') -%}
-  {%- set nodes_rel = cc_scratch_relation('nodes') -%}
-  {%- set edges_rel = cc_scratch_relation('edges') -%}
-  {%- set large_rel = cc_scratch_relation('large') -%}
-  {%- set small_rel = cc_scratch_relation('small') -%}
+  {%- set edges_rels = [cc_scratch_relation('edges_even'), cc_scratch_relation('edges_odd')] -%}
+  {%- set parents_rel = cc_scratch_relation('parents') -%}
+  {%- set labelled_rel = cc_scratch_relation('labelled') -%}
+  {%- set unfinished_rel = cc_scratch_relation('unfinished') -%}
+  {%- set done_rel = cc_scratch_relation('done') -%}
+  {%- set scratch = [input_rel, parents_rel, labelled_rel, unfinished_rel, done_rel] + edges_rels -%}
   {%- set rounds_rel = api.Relation.create(database=this.database, schema=this.schema,
                                            identifier=this.identifier ~ '__rounds', type='table') -%}
 
   {{ run_hooks(pre_hooks) }}
-  {% for rel in [input_rel, nodes_rel, edges_rel, large_rel, small_rel, rounds_rel] %}
-    {% do adapter.drop_relation(rel) %}
-  {% endfor %}
+  {% do cc_build(input_rel, sql) %}
+  {% do cc_build(done_rel, cc_empty_done_sql(input_rel)) %}
+  {#- Commits along the way: DuckDB reads a table still local to the open
+      transaction much more slowly, and frees dropped scratch tables only on
+      commit. Nothing outside the scratch tables changes before the end. -#}
+  {% do adapter.commit() %}
 
-  {% call statement('cc_input') %}{{ create_table_as(False, input_rel, sql) }}{% endcall %}
-  {% call statement('cc_nodes') %}
-    {{ create_table_as(False, nodes_rel, cc_nodes_sql(input_rel)) }}
-  {% endcall %}
-  {% call statement('cc_edges') %}
-    {{ create_table_as(False, edges_rel, cc_initial_edges_sql(input_rel)) }}
-  {% endcall %}
-
-  {%- set state = namespace(converged=false, rounds=0, stats=[]) -%}
+  {#- Round 1 reads the input's edges in place: no copy of the largest edge set. -#}
+  {%- set state = namespace(edges=cc_initial_edges_sql(input_rel), converged=false, rounds=0, done=0, stats=[]) -%}
   {% for round in range(1, max_rounds + 1) %}
     {% if not state.converged %}
-      {% call statement('cc_large_' ~ round) %}
-        {{ create_table_as(False, large_rel, cc_large_star_sql(edges_rel)) }}
+      {% do cc_build(parents_rel, cc_parents_sql(state.edges)) %}
+      {% do cc_build(labelled_rel, cc_labelled_sql(state.edges, parents_rel)) %}
+      {% do cc_build(unfinished_rel, cc_unfinished_sql(labelled_rel)) %}
+      {% call statement('cc_set_aside') %}
+        {{ cc_set_aside_sql(done_rel, parents_rel, unfinished_rel, with_roots=(nodes == 'all')) }}
       {% endcall %}
-      {% call statement('cc_small_' ~ round) %}
-        {{ create_table_as(False, small_rel, cc_small_star_sql(large_rel)) }}
-      {% endcall %}
-      {%- set changed = run_query(cc_changed_sql(edges_rel, small_rel)).columns[0].values()[0] -%}
-      {%- set edge_count = run_query('select count(*) from ' ~ small_rel).columns[0].values()[0] -%}
-      {% do adapter.drop_relation(edges_rel) %}
-      {% do adapter.drop_relation(large_rel) %}
-      {% do adapter.rename_relation(small_rel, edges_rel) %}
+      {%- set counts = run_query(cc_round_counts_sql(labelled_rel, unfinished_rel, done_rel)) -%}
+      {%- set edge_count = counts.columns[0].values()[0] | int -%}
+      {%- set unfinished_count = counts.columns[1].values()[0] | int -%}
+      {%- set done_count = counts.columns[2].values()[0] | int -%}
       {%- set state.rounds = round -%}
-      {%- set state.stats = state.stats + [(round, edge_count)] -%}
-      {%- if changed | int == 0 -%}{%- set state.converged = true -%}{%- endif -%}
+      {%- set state.stats = state.stats + [(round, edge_count, done_count - state.done)] -%}
+      {%- set state.done = done_count -%}
+      {{ log(this.identifier ~ ': round ' ~ round ~ ': ' ~ edge_count ~ ' edges, '
+             ~ unfinished_count ~ ' unfinished labels', info=False) }}
+      {% if unfinished_count == 0 %}
+        {%- set state.converged = true -%}
+      {% else %}
+        {#- Two edge tables in turn: this round's input is dropped only once read. -#}
+        {%- set next_edges = edges_rels[round % 2] -%}
+        {% do cc_build(next_edges, cc_next_edges_sql(labelled_rel, unfinished_rel)) %}
+        {%- set state.edges = next_edges -%}
+      {% endif %}
+      {% do adapter.commit() %}
     {% endif %}
   {% endfor %}
   {% if not state.converged %}
     {{ exceptions.raise_compiler_error(this ~ ': connected components did not converge in ' ~ max_rounds ~ ' rounds') }}
   {% endif %}
 
-  {%- set stars = run_query('select count(*) - count(distinct a) from ' ~ edges_rel).columns[0].values()[0] -%}
-  {% if stars | int != 0 %}
-    {{ exceptions.raise_compiler_error(this ~ ': the converged graph is not a set of stars') }}
+  {% if nodes == 'listed' %}
+    {%- set carried = [] -%}
+    {% for column in run_query('select * from ' ~ input_rel ~ ' where 1 = 0').column_names %}
+      {% if column | lower not in ['node_a', 'node_b'] %}{% do carried.append(column) %}{% endif %}
+    {% endfor %}
+    {%- set result_sql = cc_listed_result_sql(input_rel, done_rel, carried) -%}
+  {% else %}
+    {%- set result_sql = cc_all_nodes_result_sql(input_rel, done_rel) -%}
   {% endif %}
-
   {% if existing_relation is not none %}{% do adapter.drop_relation(existing_relation) %}{% endif %}
   {% call statement('main') %}
-    {{ create_table_as(False, target_relation, cc_result_sql(nodes_rel, edges_rel)) }}
+    {{ create_table_as(False, target_relation, result_sql) }}
   {% endcall %}
+  {% call statement('cc_rounds') %}{{ cc_drop_table(rounds_rel) }}{% endcall %}
   {% call statement('cc_rounds') %}
-    {{ create_table_as(False, rounds_rel, cc_rounds_sql(state.stats)) }}
+    {{ cc_create_table(rounds_rel, cc_rounds_sql(state.stats)) }}
   {% endcall %}
   {{ log(this.identifier ~ ': connected components converged in ' ~ state.rounds ~ ' rounds', info=True) }}
 
-  {% for rel in [input_rel, nodes_rel, edges_rel] %}
-    {% do adapter.drop_relation(rel) %}
+  {% for rel in scratch %}
+    {% call statement('cc_drop') %}{{ cc_drop_table(rel) }}{% endcall %}
   {% endfor %}
   {{ run_hooks(post_hooks) }}
   {% do adapter.commit() %}
@@ -86,99 +129,183 @@
 {% endmaterialization %}
 
 
+{#- Scratch tables: in the model's schema by default; DuckDB keeps them temporary. -#}
 {% macro cc_scratch_relation(suffix) %}
+  {{ return(adapter.dispatch('cc_scratch_relation')(suffix)) }}
+{% endmacro %}
+{% macro default__cc_scratch_relation(suffix) %}
   {{ return(api.Relation.create(database=this.database, schema=this.schema,
                                 identifier=this.identifier ~ '__cc_' ~ suffix, type='table')) }}
 {% endmacro %}
+{% macro duckdb__cc_scratch_relation(suffix) %}
+  {{ return(api.Relation.create(database='temp', schema='main',
+                                identifier=this.identifier ~ '__cc_' ~ suffix, type='table')) }}
+{% endmacro %}
 
+{% macro cc_create_scratch(relation, select_sql) %}
+  {{ return(adapter.dispatch('cc_create_scratch')(relation, select_sql)) }}
+{% endmacro %}
+{% macro default__cc_create_scratch(relation, select_sql) %}
+  {{ cc_create_table(relation, select_sql) }}
+{% endmacro %}
+{% macro duckdb__cc_create_scratch(relation, select_sql) %}
+create temporary table {{ adapter.quote(relation.identifier) }} as {{ select_sql }}
+{% endmacro %}
 
-{% macro cc_nodes_sql(input_rel) %}
-select node_a as node from {{ input_rel }} where node_a is not null
-union
-select node_b as node from {{ input_rel }} where node_b is not null
+{#- (Re)creates a scratch table. -#}
+{% macro cc_build(relation, select_sql) %}
+  {% call statement('cc_drop') %}{{ cc_drop_table(relation) }}{% endcall %}
+  {% call statement('cc_build') %}{{ cc_create_scratch(relation, select_sql) }}{% endcall %}
+{% endmacro %}
+
+{#- Plain CTAS: the model's contract and headers belong to the result only. -#}
+{% macro cc_create_table(relation, select_sql) %}
+create table {{ relation }} as {{ select_sql }}
+{% endmacro %}
+
+{% macro cc_drop_table(relation) %}
+drop table if exists {{ relation }}
 {% endmacro %}
 
 
-{# Edges are kept as (a, b) with a > b: undirected, no self loops, no duplicates. #}
+{% macro cc_empty_done_sql(input_rel) %}
+select node_a as node_id, node_a as component_id from {{ input_rel }} where 1 = 0
+{% endmacro %}
+
+
+{# Edges as (a, b) with a > b; duplicates are harmless (every step takes a min or a distinct). #}
 {% macro cc_initial_edges_sql(input_rel) %}
-select distinct
-    greatest(node_a, node_b) as a,
-    least(node_a, node_b) as b
-from {{ input_rel }}
-where node_a is not null and node_b is not null and node_a <> node_b
-{% endmacro %}
-
-
-{# Large-star: every node u links each larger neighbour v to m(u), the least of u and its neighbours. #}
-{% macro cc_large_star_sql(edges_rel) %}
-with neighbours as (
-    select a as u, b as v from {{ edges_rel }}
-    union all
-    select b as u, a as v from {{ edges_rel }}
-),
-
-least_neighbour as (
-    select u, least(u, min(v)) as m
-    from neighbours
-    group by u
+(
+    select greatest(node_a, node_b) as a, least(node_a, node_b) as b
+    from {{ input_rel }}
+    where node_a is not null and node_b is not null and node_a <> node_b
 )
-
-select distinct
-    neighbours.v as a,
-    least_neighbour.m as b
-from neighbours
-inner join least_neighbour on neighbours.u = least_neighbour.u
-where neighbours.v > neighbours.u
 {% endmacro %}
 
 
-{# Small-star: every node u links itself and each smaller neighbour to m, the least of them. #}
-{% macro cc_small_star_sql(edges_rel) %}
-with least_smaller as (
-    select a as u, min(b) as m
-    from {{ edges_rel }}
-    group by a
-),
-
-relinked as (
-    select edges.b as a, least_smaller.m as b
-    from {{ edges_rel }} as edges
-    inner join least_smaller on edges.a = least_smaller.u
-    where edges.b <> least_smaller.m
-
-    union
-
-    select u as a, m as b
-    from least_smaller
-)
-
-select distinct a, b from relinked
+{# A node's parent: its smallest neighbour below it. #}
+{% macro cc_parents_sql(edges) %}
+select edges.a, min(edges.b) as m
+from {{ edges }} as edges
+group by edges.a
 {% endmacro %}
 
 
-{% macro cc_changed_sql(before_rel, after_rel) %}
-select case
-    when (select count(*) from {{ before_rel }}) <> (select count(*) from {{ after_rel }}) then 1
-    else (select count(*) from (
-        select a, b from {{ after_rel }}
-        except
-        select a, b from {{ before_rel }}
-    ) as added)
-end as changed
-{% endmacro %}
-
-
-{% macro cc_result_sql(nodes_rel, edges_rel) %}
+{#- Each edge with the labels of its ends; a node without a parent is its own label.
+    lb is also what large-star links a to: the least of b and b's neighbours. -#}
+{% macro cc_labelled_sql(edges, parents_rel) %}
 select
-    nodes.node as node_id,
-    coalesce(edges.b, nodes.node) as component_id
-from {{ nodes_rel }} as nodes
-left join {{ edges_rel }} as edges on nodes.node = edges.a
+    edges.a,
+    parent_a.m as la,
+    coalesce(parent_b.m, edges.b) as lb
+from {{ edges }} as edges
+inner join {{ parents_rel }} as parent_a on edges.a = parent_a.a
+left join {{ parents_rel }} as parent_b on edges.b = parent_b.a
+{% endmacro %}
+
+
+{# Labels of the groups that an edge leaves: those groups are not whole components yet. #}
+{% macro cc_unfinished_sql(labelled_rel) %}
+select la as label from {{ labelled_rel }} where la <> lb
+union
+select lb as label from {{ labelled_rel }} where la <> lb
+{% endmacro %}
+
+
+{#- Nodes of finished groups: every node with a parent gets its label; with
+    roots, the group's label (its minimum, a node without parent) gets itself.
+    Anti- and semi-joins are written as joins: DuckDB plans `not exists` here
+    with the large side as build side, several times slower. -#}
+{% macro cc_set_aside_sql(done_rel, parents_rel, unfinished_rel, with_roots) %}
+insert into {{ done_rel }}
+with finished as (
+    select parents.a, parents.m
+    from {{ parents_rel }} as parents
+    left join {{ unfinished_rel }} as unfinished on parents.m = unfinished.label
+    where unfinished.label is null
+)
+
+select a as node_id, m as component_id from finished
+{% if with_roots %}
+union all
+select m as node_id, m as component_id from finished group by m
+{% endif %}
+{% endmacro %}
+
+
+{% macro cc_round_counts_sql(labelled_rel, unfinished_rel, done_rel) %}
+select
+    (select count(*) from {{ labelled_rel }}) as edges,
+    (select count(*) from {{ unfinished_rel }}) as unfinished,
+    (select count(*) from {{ done_rel }}) as done
+{% endmacro %}
+
+
+{#- One large-star then one small-star step on the unfinished groups.
+    Large-star links a to lb (see cc_labelled_sql); small-star then links each
+    node u and each of its smaller neighbours to the least of them, m(u). -#}
+{% macro cc_next_edges_sql(labelled_rel, unfinished_rel) %}
+with large_star as (
+    select labelled.a, labelled.lb as b
+    from {{ labelled_rel }} as labelled
+    inner join {{ unfinished_rel }} as unfinished on labelled.la = unfinished.label  -- labels are distinct
+),
+
+least_smaller as (
+    select a, min(b) as m
+    from large_star
+    group by a
+)
+
+select distinct a, b from (
+    select large_star.b as a, least_smaller.m as b
+    from large_star
+    inner join least_smaller on large_star.a = least_smaller.a
+    where large_star.b <> least_smaller.m
+
+    union all
+
+    select a, m as b
+    from least_smaller
+) as small_star
+{% endmacro %}
+
+
+{#- nodes='all': the nodes set aside (every end of an edge, roots included),
+    then the declared nodes that no edge touches. -#}
+{% macro cc_all_nodes_result_sql(input_rel, done_rel) %}
+select node_id, component_id from {{ done_rel }}
+union all
+select declared.node_id, declared.node_id as component_id
+from (
+    select coalesce(node_a, node_b) as node_id
+    from {{ input_rel }}
+    where node_a is null or node_b is null or node_a = node_b
+) as declared
+left join {{ done_rel }} as done on declared.node_id = done.node_id
+where declared.node_id is not null and done.node_id is null
+group by declared.node_id
+{% endmacro %}
+
+
+{#- nodes='listed': one row per listed row; a node that was never set aside
+    with a parent is its component's minimum (or isolated). -#}
+{% macro cc_listed_result_sql(input_rel, done_rel, carried) %}
+select
+    listed.node_a as node_id,
+    coalesce(done.component_id, listed.node_a) as component_id
+    {%- for column in carried %},
+    listed.{{ adapter.quote(column) }}
+    {%- endfor %}
+from {{ input_rel }} as listed
+left join {{ done_rel }} as done on listed.node_a = done.node_id
+where listed.node_b is null and listed.node_a is not null
 {% endmacro %}
 
 
 {% macro cc_rounds_sql(stats) %}
-{% for round, edges in stats %}
-select {{ round }} as round, {{ edges }} as edges {% if not loop.last %}union all{% endif %}
+{% for round, edges, set_aside in stats %}
+select {{ round }} as round, {{ edges }} as edges, {{ set_aside }} as set_aside_nodes
+{% if not loop.last %}union all{% endif %}
 {% endfor %}
 {% endmacro %}

@@ -156,7 +156,14 @@ def _read_chunk(layout: JsonLayout, chunk: pl.DataFrame, index: int) -> pl.DataF
     return _read_lines_in_python(layout, chunk, index)
 
 
-def _frame_of(layout: JsonLayout, parsed: pl.DataFrame, files, lines, raw) -> pl.DataFrame:
+def _frame_of(
+    layout: JsonLayout,
+    parsed: pl.DataFrame,
+    files: np.ndarray | list[int],
+    lines: np.ndarray | pl.Series | list[int],
+    raw: pl.Series | list[str] | None,
+) -> pl.DataFrame:
+    """Rows polars parsed, with their FILE, LINE and (when known) RAW."""
     columns = [_extract(header).alias(header) for header in layout.headers if not layout.below_whole_text(header)]
     frame = parsed.select(columns)
     return frame.with_columns(

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -39,6 +42,10 @@ __all__ = ["FileOutcome", "LoadResult", "land_deliveries", "rollback_load"]
 
 # Files of one source are validated together until their payloads reach this size.
 BATCH_BYTES = 256 * 1024 * 1024
+# Files read and hashed ahead of the one being triaged.
+READ_AHEAD_FILES = 2
+
+_ROW_COUNTS = ("rows_read", "rows_landed", "rows_quarantined")
 
 READERS: dict[str, Callable[[Source, Any], ReadBatch]] = {
     "csv": read_csv_batch,
@@ -75,13 +82,12 @@ class LoadResult:
         for outcome in self.files:
             entry = totals.setdefault(
                 outcome.source,
-                {"files": 0, **{s.value: 0 for s in FileStatus}, "rows_read": 0, "rows_landed": 0, "rows_quarantined": 0},
+                {"files": 0, **{s.value: 0 for s in FileStatus}, **dict.fromkeys(_ROW_COUNTS, 0)},
             )
             entry["files"] += 1
             entry[outcome.status] += 1
-            entry["rows_read"] += outcome.rows_read
-            entry["rows_landed"] += outcome.rows_landed
-            entry["rows_quarantined"] += outcome.rows_quarantined
+            for counter in _ROW_COUNTS:
+                entry[counter] += getattr(outcome, counter)
         return totals
 
     def to_record(self) -> dict[str, Any]:
@@ -191,10 +197,11 @@ def land_deliveries(
     for source in chosen:
         items: list[_Item] = []
         pending_bytes = 0
-        for delivery in scan.deliveries:
-            if delivery.source is not source or (not force and delivery.file_path in history.paths):
-                continue
-            item = _triage(load, delivery, known, first_of_content)
+        todo = [
+            d for d in scan.deliveries if d.source is source and (force or d.file_path not in history.paths)
+        ]
+        for delivery, data, sha in _read_ahead(todo):
+            item = _triage(load, delivery, data, sha, known, first_of_content)
             items.append(item)
             if isinstance(item, OpenedFile):
                 pending_bytes += item.payload_bytes
@@ -248,12 +255,35 @@ def _chosen_sources(names: Sequence[str] | None) -> tuple[Source, ...]:
     return tuple(s for s in SOURCES if s.name in wanted)
 
 
+def _read_ahead(deliveries: list[Delivery]) -> Iterator[tuple[Delivery, bytes, str]]:
+    """(delivery, bytes, SHA-256) in order; the next files are read and hashed in the
+    background (both release the GIL) while the current batch is parsed."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: deque[tuple[Delivery, Future[tuple[bytes, str]]]] = deque()
+        for delivery in deliveries:
+            pending.append((delivery, pool.submit(_read_and_hash, delivery.path)))
+            if len(pending) > READ_AHEAD_FILES:
+                earliest, future = pending.popleft()
+                yield earliest, *future.result()
+        while pending:
+            earliest, future = pending.popleft()
+            yield earliest, *future.result()
+
+
+def _read_and_hash(path: Path) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def _triage(
-    load: _Load, delivery: Delivery, known: dict[str, KnownContent], first_of_content: dict[str, str]
+    load: _Load,
+    delivery: Delivery,
+    data: bytes,
+    sha: str,
+    known: dict[str, KnownContent],
+    first_of_content: dict[str, str],
 ) -> _Item:
     """Decide what a file is before any row is read: an outcome already, or a file to read."""
-    data = delivery.path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
     size = len(data)
     if not has_accepted_extension(delivery):
         expected = " or ".join(delivery.source.accepted_extensions())
@@ -348,14 +378,12 @@ def _land_batch(load: _Load, source: Source, opened: list[OpenedFile]) -> list[F
             )
     files = [DeliveredFile(o.delivery.file_path, o.file_sha256, o.delivery.delivery_date) for o in opened]
     stamp = LoadStamp(load.load_id, load.business_date, load.loaded_at)
+    where = (load.home, source.name, load.business_date, load.load_id)
     if landed.height:
-        paths = {i: landed_path(load.home, source.name, load.business_date, load.load_id, files[i].file_sha256) for i in landed_count}
+        paths = {i: landed_path(*where, files[i].file_sha256) for i in landed_count}
         write_by_file(lake_rows(source, with_lineage(landed, files, stamp)), paths)
     if quarantined.height:
-        paths = {
-            i: quarantine_path(load.home, source.name, load.business_date, load.load_id, files[i].file_sha256)
-            for i in quarantined_count
-        }
+        paths = {i: quarantine_path(*where, files[i].file_sha256) for i in quarantined_count}
         write_by_file(quarantine_rows(source, with_lineage(quarantined, files, stamp)), paths)
     return [
         _read_outcome(load, item, batch.shapes[index], counts[index], reasons.get(index, {}))

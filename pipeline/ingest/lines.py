@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+# A line of nothing but whitespace is no record.
+BLANK_LINE = r"^\s*$"
+
 # Control bytes that never occur in real text; one that is absent from the
 # data serves as the "field separator", so the reader yields whole lines.
 _UNUSED_BYTE_CANDIDATES = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02", b"\x03", b"\x04")

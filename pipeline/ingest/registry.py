@@ -8,7 +8,7 @@ replaces the earlier rows (and landed files) of what it reloads.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -41,16 +41,17 @@ class FileOutcome:
     load_date: date
     loaded_at: datetime
 
+    def to_row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FILE_REGISTRY_SCHEMA.names()}
+
     def to_record(self) -> dict[str, Any]:
         """JSON-serializable form for the run record."""
-        return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in asdict(self).items()}
+        return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in self.to_row().items()}
 
 
 def registry_frame(outcomes: list[FileOutcome]) -> pl.DataFrame:
-    rows = [asdict(o) for o in outcomes]
-    return pl.DataFrame(rows, schema=FILE_REGISTRY_SCHEMA, orient="row") if rows else pl.DataFrame(
-        schema=FILE_REGISTRY_SCHEMA
-    )
+    columns = {name: [getattr(o, name) for o in outcomes] for name in FILE_REGISTRY_SCHEMA.names()}
+    return pl.DataFrame(columns, schema=FILE_REGISTRY_SCHEMA)
 
 
 def write_registry(home: Home, load_id: str, outcomes: list[FileOutcome]) -> None:
@@ -97,12 +98,12 @@ class History:
     @classmethod
     def read(cls, home: Home) -> "History":
         rows = read_registry(home)
-        verdicts = rows.filter(
-            pl.col("status").is_in(_CONTENT_VERDICTS)
-            & (pl.col("rejection_code").is_null() | (pl.col("rejection_code") != FileRejection.UNKNOWN_EXTENSION.value))
-        ).sort("loaded_at", "file_path")
+        name_only = pl.col("rejection_code").fill_null("") == FileRejection.UNKNOWN_EXTENSION.value
+        verdicts = rows.filter(pl.col("status").is_in(_CONTENT_VERDICTS) & ~name_only).sort("loaded_at", "file_path")
         contents: dict[str, KnownContent] = {}
-        for sha, path, status, load_id in verdicts.select("file_sha256", "file_path", "status", "load_id").iter_rows():
+        for sha, path, status, load_id in verdicts.select(
+            "file_sha256", "file_path", "status", "load_id"
+        ).iter_rows():
             contents.setdefault(sha, KnownContent(path, status, load_id))
         return cls(paths=set(rows["file_path"].to_list()), contents=contents)
 

@@ -50,7 +50,8 @@ def unwrap_excel_escape(name: str) -> pl.Expr:
     """`="00123"` -> `00123`: Excel's way of keeping a long number as text."""
     value = pl.col(name)
     escaped = value.str.starts_with('="') & value.str.ends_with('"') & (value.str.len_bytes() >= 3)
-    return pl.when(escaped).then(value.str.slice(2).str.strip_suffix('"').str.strip_chars()).otherwise(value).alias(name)
+    unwrapped = value.str.slice(2).str.strip_suffix('"').str.strip_chars()
+    return pl.when(escaped).then(unwrapped).otherwise(value).alias(name)
 
 
 def label(column: Column) -> str:
@@ -156,7 +157,8 @@ def _minimum(column: Column, reason: RowReason) -> list[Check]:
     if column.min_value is None:
         return []
     text = pl.col(text_column(column.header))
-    return [Check(pl.col(column.name) < column.min_value, reason, detail(column, f"below minimum {column.min_value}", text))]
+    below = pl.col(column.name) < column.min_value
+    return [Check(below, reason, detail(column, f"below minimum {column.min_value}", text))]
 
 
 def _digest_check(source: Source, column: Column) -> Check:

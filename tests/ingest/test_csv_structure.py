@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 import pytest
 
+from pipeline.ingest.csv_header import find_header, split_header
+from pipeline.ingest.csv_line_split import read_line_by_line
 from pipeline.ingest.csv_reader import read_csv_batch
+from pipeline.ingest.headers import match_header
 from pipeline.ingest.rules import judge
 from pipeline.ingest.sources import get_source
 from tests.ingest.conftest import Lake, csv_text
+from tests.ingest.samples import CSV_RECORDS
 
-ESHOP = ["order_id", "line_no", "user_id", "phone", "brand", "sku", "qty", "paid_amount", "refund_amount", "status", "created_at", "paid_at"]
+ESHOP = list(CSV_RECORDS["eshop_orders"])
 
 
 def eshop(order_id: str, **changes: str) -> list[str]:
-    row = dict(zip(ESHOP, [order_id, "1", "u1", "13812345678", "midea", "S1", "1", "10.00", "", "paid", "2026-11-22 10:00:00", ""]))
+    values = [order_id, "1", "u1", "13812345678", "midea", "S1", "1", "10.00", "", "paid", "2026-11-22 10:00:00", ""]
+    row = dict(zip(ESHOP, values))
     row.update(changes)
     return list(row.values())
 
@@ -135,7 +142,11 @@ def test_missing_optional_column_is_null(lake: Lake) -> None:
     assert lake.landed("eshop_orders")["refund_amount"].to_list() == [None]
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n", (",".join(ESHOP) + "\r\n").encode()], ids=["zero bytes", "blank", "header only"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\n\n", (",".join(ESHOP) + "\r\n").encode(), ",".join(ESHOP).encode()],
+    ids=["zero bytes", "blank", "header only", "header without line break"],
+)
 def test_empty_deliveries(lake: Lake, content: bytes) -> None:
     lake.deliver("eshop_orders", "empty.csv", content)
     outcome = lake.outcome(lake.land(), "empty.csv")
@@ -152,3 +163,62 @@ def test_several_files_of_one_source_keep_their_own_lines_and_headers(lake: Lake
     landed = lake.landed("eshop_orders")
     assert landed.select("order_id", "_file_line").rows() == [("A1", 2), ("A2", 3), ("B1", 3)]
     assert reasons(lake, "eshop_orders") == [(2, "bad_number")]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_blank_lines_and_line_endings_keep_line_numbers(lake: Lake, newline: str) -> None:
+    lines = [",".join(ESHOP), ",".join(eshop("E1")), "", "   ", ",".join(eshop("E2")), "\u3000", "E3,1", ",".join(eshop("E4"))]
+    lake.deliver("eshop_orders", "orders.csv", newline.join(lines) + newline + newline)
+    outcome = lake.outcome(lake.land(), "orders.csv")
+    assert (outcome.rows_read, outcome.rows_landed, outcome.rows_quarantined) == (4, 3, 1)
+    assert "4 blank line(s) skipped" in outcome.message
+    assert lake.landed("eshop_orders").select("order_id", "_file_line").rows() == [("E1", 2), ("E2", 5), ("E4", 8)]
+    assert lake.quarantined("eshop_orders").select("_file_line", "raw_text").rows() == [(7, "E3,1")]
+
+
+def test_last_line_without_newline(lake: Lake) -> None:
+    lake.deliver("eshop_orders", "orders.csv", csv_text(ESHOP, eshop("E1"), eshop("E2")).rstrip("\n"))
+    lake.land()
+    assert lake.landed("eshop_orders").select("order_id", "_file_line").rows() == [("E1", 2), ("E2", 3)]
+
+
+def test_files_sharing_a_header_are_read_together_and_stay_apart(lake: Lake) -> None:
+    lake.deliver("eshop_orders", "a.csv", csv_text(ESHOP, eshop("A1"), "A2,1", eshop("A3")))
+    lake.deliver("eshop_orders", "b.csv", csv_text(ESHOP, "", eshop("B1"), newline="\r\n"))
+    lake.deliver("eshop_orders", "c.csv", ",".join(ESHOP))
+    result = lake.land()
+    assert [(f.status, f.rows_read, f.rows_landed) for f in result.files] == [("loaded", 3, 2), ("loaded", 1, 1), ("empty", 0, 0)]
+    landed = lake.landed("eshop_orders").select("order_id", "_file_path", "_file_line")
+    assert [(o, p.rsplit("/", 1)[1], n) for o, p, n in landed.rows()] == [("A1", "a.csv", 2), ("A3", "a.csv", 4), ("B1", "b.csv", 3)]
+    assert lake.quarantined("eshop_orders").select("_file_line", "raw_text").rows() == [(3, "A2,1")]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_reading_matches_line_by_line_reading_on_messy_files(seed: int) -> None:
+    """Random quote-free files (malformed lines, blanks, mixed endings, many files) read both ways."""
+    rng = random.Random(seed)
+    source = get_source("eshop_orders")
+    texts = []
+    for _ in range(rng.randint(1, 4)):
+        lines = ["\n" * rng.randint(0, 1) + ",".join(ESHOP)]
+        for i in range(rng.randint(0, 300)):
+            row = eshop(f"E{i}", phone=rng.choice(["138", " 1 ", "", "中文电话", "a\rb"]))
+            roll = rng.random()
+            if roll < 0.1:
+                row = row[: rng.randint(1, len(row) - 1)]
+            elif roll < 0.15:
+                row = row + [""] * rng.randint(1, 2)
+            elif roll < 0.2:
+                row = [rng.choice(["", "  ", "\t"])]
+            lines.append(",".join(row))
+        newline, other = ("\r\n", "\n") if rng.random() < 0.5 else ("\n", "\r\n")
+        text = "".join(line + (newline if rng.random() < 0.9 else other) for line in lines)
+        texts.append((text if rng.random() < 0.8 else text.rstrip("\n")).encode())
+    batch = read_csv_batch(source, texts)
+    headers = [find_header(t) for t in texts]
+    match = match_header(source, split_header(headers[0].text))
+    exact, _ = read_line_by_line(match, texts, headers, list(range(len(texts))))
+    columns = ["__file", "__line", "__problem", "__problem_detail"]
+    fast = batch.frame.select(columns).sort("__file", "__line")
+    assert fast.equals(exact.select(columns).sort("__file", "__line"))
+    assert batch.frame.height == exact.height

@@ -52,6 +52,8 @@ final as (
         channel,
         id_type,
         id_value,
+        {{ delivered_identifier_normalized('id_type', 'id_value') }} as id_value_normalized,
+        {{ delivered_identifier_rejection('id_type', 'id_value') }} as id_value_rejection,
         sent_at,
         is_delivered,
         opened_at,

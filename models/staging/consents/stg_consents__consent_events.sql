@@ -46,6 +46,8 @@ final as (
         channel,
         id_type,
         id_value,
+        {{ delivered_identifier_normalized('id_type', 'id_value') }} as id_value_normalized,
+        {{ delivered_identifier_rejection('id_type', 'id_value') }} as id_value_rejection,
         consent_action,
         consent_action = 'opt_in' as is_opt_in,
         event_at,

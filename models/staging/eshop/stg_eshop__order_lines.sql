@@ -53,6 +53,8 @@ final as (
         line_no,
         user_id,
         phone,
+        {{ normalize_cn_mobile('phone') }} as phone_normalized,
+        {{ cn_mobile_rejection('phone') }} as phone_rejection,
         brand,
         sku,
         quantity,

@@ -53,6 +53,8 @@ final as (
         jd_pin,
         customer_name,
         contact_phone,
+        {{ normalize_cn_mobile('contact_phone') }} as contact_phone_normalized,
+        {{ cn_mobile_rejection('contact_phone') }} as contact_phone_rejection,
         shop_name,
         item_name,
         order_status,

@@ -58,6 +58,8 @@ final as (
         receipt_no,
         member_id,
         phone,
+        {{ normalize_cn_mobile('phone') }} as phone_normalized,
+        {{ cn_mobile_rejection('phone') }} as phone_rejection,
         sku,
         quantity,
         amount,

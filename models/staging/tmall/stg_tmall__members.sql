@@ -48,6 +48,8 @@ final as (
         ouid,
         nick,
         mobile,
+        {{ normalize_cn_mobile('mobile') }} as mobile_normalized,
+        {{ cn_mobile_rejection('mobile') }} as mobile_rejection,
         member_level,
         points,
         joined_at,

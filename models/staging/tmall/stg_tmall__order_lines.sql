@@ -56,6 +56,8 @@ final as (
         sku,
         buyer_nick,
         contact_phone,
+        {{ normalize_cn_mobile('contact_phone') }} as contact_phone_normalized,
+        {{ cn_mobile_rejection('contact_phone') }} as contact_phone_rejection,
         shop_name,
         item_title,
         order_status,

@@ -46,6 +46,8 @@ final as (
         openid,
         unionid,
         phone,
+        {{ normalize_cn_mobile('phone') }} as phone_normalized,
+        {{ cn_mobile_rejection('phone') }} as phone_rejection,
         nickname,
         brand,
         created_at,

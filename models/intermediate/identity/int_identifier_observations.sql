@@ -1,0 +1,213 @@
+{#- Every identifier value seen in a staged record, valid or not: the base
+    of the identity graph, of the rejected-value counts, and of the
+    provenance of every link (which record of which file said so).
+
+    A record is the unit a source asserts identity with (macro
+    identity_record_sources lists the sources and their identifier columns).
+    The ids of one record belong to one person, so they become links.
+    Orders, receipts and events are seen at their own time; profiles (CRM,
+    Tmall members, WeChat users and followers) at the delivery date of their
+    latest version, the one staging keeps. A profile is its source's current
+    state, so it still asserts its identifiers on the business date
+    (asserted_at), however long ago it was delivered: an old CRM record is
+    not weaker evidence than yesterday's order. -#}
+
+{%- set delivered = 'cast(_delivery_date as ' ~ dbt.type_timestamp() ~ ')' -%}
+
+with
+
+observed as (
+
+    {%- set selects = [] -%}
+    {%- for source in identity_record_sources() -%}
+    {%- for column in source.identifiers -%}
+    {%- do selects.append((source, column)) -%}
+    {%- endfor -%}
+    {%- endfor %}
+    {% for source, column in selects %}
+    select
+        '{{ source.source }}' as source_name,
+        cast({{ source.record }} as {{ dbt.type_string() }}) as record_key,
+        coalesce({{ source.at }}, {{ delivered }}) as observed_at,
+        {% if source.profile -%}
+        cast({{ business_date() }} as {{ dbt.type_timestamp() }})
+        {%- else -%}
+        coalesce({{ source.at }}, {{ delivered }})
+        {%- endif %} as asserted_at,
+        '{{ column.id_type }}' as id_type,
+        {{ column.namespace | default("'global'") }} as namespace_as_delivered,
+        {{ 'true' if column.brand_namespace else 'false' }} as is_brand_namespace,
+        {{ column.raw }} as raw_value,
+        {%- if column.normalized %}
+        {{ column.normalized }}_normalized as normalized_value,
+        {{ column.normalized }}_rejection as rejection,
+        {%- else %}
+        {{ column.raw }} as normalized_value,
+        case when {{ column.raw }} like '%*%' then 'masked' end as rejection,
+        {%- endif %}
+        _file_path,
+        _file_line
+    from {{ ref(source.model) }}
+    where {{ column.raw }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+brand_aliases as (
+
+    select alias, brand from {{ ref('identity_brand_aliases') }}
+
+),
+
+namespaced as (
+
+    select
+        observed.source_name,
+        observed.record_key,
+        observed.observed_at,
+        observed.asserted_at,
+        observed.id_type,
+        case
+            when observed.is_brand_namespace then coalesce(brand_aliases.brand, observed.namespace_as_delivered)
+            else observed.namespace_as_delivered
+        end as namespace,
+        observed.raw_value,
+        observed.normalized_value,
+        observed.rejection,
+        observed._file_path,
+        observed._file_line
+    from observed
+    left join brand_aliases
+        on observed.is_brand_namespace
+        and brand_aliases.alias = observed.namespace_as_delivered
+
+),
+
+-- An id whose namespace is unknown (an openid without appid) cannot be told apart from another one.
+checked as (
+
+    select
+        source_name,
+        record_key,
+        observed_at,
+        asserted_at,
+        id_type,
+        namespace,
+        raw_value,
+        normalized_value,
+        case
+            when rejection is not null then rejection
+            when namespace is null then 'no_namespace'
+        end as rejection,
+        _file_path,
+        _file_line
+    from namespaced
+
+),
+
+candidate_values as (
+
+    select distinct id_type, normalized_value
+    from checked
+    where rejection is null
+
+),
+
+blocklist as (
+
+    select id_type, match_kind, pattern from {{ ref('identifier_blocklist') }}
+
+),
+
+blocked_exactly as (
+
+    select candidate_values.id_type, candidate_values.normalized_value
+    from candidate_values
+    inner join blocklist
+        on blocklist.match_kind = 'exact'
+        and lower(candidate_values.normalized_value) = lower(blocklist.pattern)
+        and blocklist.id_type in ('*', candidate_values.id_type)
+
+),
+
+-- The patterns are read from the seed when the model runs and inlined as
+-- literals: a pattern held in a column would be compiled again for every row.
+blocked_by_pattern as (
+
+    select id_type, normalized_value
+    from candidate_values
+    where {{ identity_blocklist_patterns_match('id_type', 'normalized_value', ref('identifier_blocklist')) }}
+
+),
+
+blocked as (
+
+    select id_type, normalized_value from blocked_exactly
+    union
+    select id_type, normalized_value from blocked_by_pattern
+
+),
+
+judged as (
+
+    select
+        checked.source_name,
+        checked.record_key,
+        checked.observed_at,
+        checked.asserted_at,
+        checked.id_type,
+        checked.namespace,
+        checked.raw_value,
+        case
+            when checked.rejection is not null then checked.rejection
+            when blocked.normalized_value is not null then 'blocklisted'
+        end as rejection,
+        checked.normalized_value,
+        checked._file_path,
+        checked._file_line
+    from checked
+    left join blocked
+        on checked.id_type = blocked.id_type
+        and checked.normalized_value = blocked.normalized_value
+
+),
+
+-- One row per identifier spelling per record (an order repeats its buyer on
+-- every line): the record's first delivered line is its lineage.
+ranked as (
+
+    select
+        *,
+        case when rejection is null then {{ identifier_key('id_type', 'namespace', 'normalized_value') }} end as identifier_key,
+        row_number() over (
+            partition by source_name, record_key, id_type, namespace, raw_value
+            order by observed_at, _file_path, _file_line
+        ) as spelling_rank
+    from judged
+
+),
+
+final as (
+
+    select
+        source_name,
+        record_key,
+        {{ hash_bigint(dbt.concat(['source_name', "'|'", 'record_key'])) }} as record_id,
+        observed_at,
+        asserted_at,
+        id_type,
+        namespace,
+        raw_value,
+        case when rejection is null then normalized_value end as value,
+        rejection,
+        identifier_key,
+        case when identifier_key is not null then {{ hash_bigint('identifier_key') }} end as node_id,
+        _file_path,
+        _file_line
+    from ranked
+    where spelling_rank = 1
+
+)
+
+select * from final
