@@ -373,9 +373,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--graph-dir", type=Path, help="keep (or reuse) the generated graph here")
-    parser.add_argument("--nodes", choices=["listed", "all"], default="listed", help="the materialization's nodes config")
+    parser.add_argument("--nodes", choices=["listed", "all"], default="listed", help="the materialization's config")
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory_limit of both contenders")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each contender, alternating; the fastest is kept")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each contender, alternating; fastest kept")
     parser.add_argument("--scipy-contender", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--identifiers", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--links", type=Path, help=argparse.SUPPRESS)
@@ -393,14 +393,17 @@ def main() -> None:
         graph = generate_graph(args.graph_dir or work / "graph", args.persons, args.seed)
         print(f"graph ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         project = dbt_project(work, graph, args.memory_limit, args.nodes)
+        load_before = os.getloadavg()[0]
         runs = [(measure_dbt(project), measure_scipy(graph, work, args.memory_limit)) for _ in range(args.repeat)]
+        load_after = os.getloadavg()[0]
         components = compare_partitions(
             project / "closure.duckdb", work / "scipy.duckdb", args.nodes, graph.identifier_count
         )
         dbt = min((run[0] for run in runs), key=lambda measure: measure.seconds)
         scipy = min((run[1] for run in runs), key=lambda measure: measure.seconds)
         print(f"{date.today()}, {platform.node()}: {os.cpu_count()} cores, DuckDB {duckdb.__version__}, "
-              f"memory_limit {args.memory_limit}, best of {args.repeat}")
+              f"memory_limit {args.memory_limit}, best of {args.repeat}, "
+              f"load average {load_before:.1f} before, {load_after:.1f} after")
         print(report(args.persons, graph, args.nodes, components, dbt, scipy))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -8,7 +8,8 @@ pl.read_csv / pl.read_ndjson / pl.read_excel, and (2) landed into a fresh
 temporary home (decoding, hashing, validation, quarantine, Parquet writing,
 file registry). Files are read once beforehand so both runs find them in the
 page cache. Prints rows/s, MB/s and the ratio landing / bare read per format
-and in total, as a Markdown table.
+and in total, as a Markdown table; also the CPU seconds of both (all threads),
+whose ratio says more than wall time on a machine shared with other work.
 """
 
 from __future__ import annotations
@@ -41,18 +42,22 @@ class Figures:
     bytes: int = 0
     bare_rows: int = 0
     bare_seconds: float = 0.0
+    bare_cpu: float = 0.0
     bare_failures: list[str] = field(default_factory=list)
     loader_rows: int = 0
     land_seconds: float = 0.0
+    land_cpu: float = 0.0
 
     def add(self, other: "Figures") -> None:
         self.files += other.files
         self.bytes += other.bytes
         self.bare_rows += other.bare_rows
         self.bare_seconds += other.bare_seconds
+        self.bare_cpu += other.bare_cpu
         self.bare_failures += other.bare_failures
         self.loader_rows += other.loader_rows
         self.land_seconds += other.land_seconds
+        self.land_cpu += other.land_cpu
 
 
 def delivered_files(inbox: Path) -> dict[str, list[Path]]:
@@ -94,21 +99,21 @@ def measure(inbox: Path, business_date: date) -> dict[str, Figures]:
         figures = Figures(files=len(paths))
         for path in paths:  # warm the page cache for both contenders
             figures.bytes += len(path.read_bytes())
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for path in paths:
             try:
                 figures.bare_rows += bare_read(file_format, path)
             except pl.exceptions.PolarsError as failure:
                 figures.bare_failures.append(f"{path.name}: {str(failure).splitlines()[0]}")
-        figures.bare_seconds = time.perf_counter() - started
+        figures.bare_seconds, figures.bare_cpu = time.perf_counter() - started, time.process_time() - cpu
         with tempfile.TemporaryDirectory(prefix="oneid-bench-") as folder:
             home = Home(Path(folder)).ensure()
             home.inbox.rmdir()
             home.inbox.symlink_to(inbox.resolve(), target_is_directory=True)
             sources = [s.name for s in SOURCES if s.file_format == file_format]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = land_deliveries(home, business_date, load_id=f"bench-{file_format}", sources=sources)
-            figures.land_seconds = time.perf_counter() - started
+            figures.land_seconds, figures.land_cpu = time.perf_counter() - started, time.process_time() - cpu
             figures.loader_rows = result.rows_read
         results[file_format] = figures
     return results
@@ -117,8 +122,8 @@ def measure(inbox: Path, business_date: date) -> dict[str, Figures]:
 def markdown(results: dict[str, Figures]) -> str:
     lines = [
         "| format | files | MB | rows (bare / loader) | bare read s | landing s "
-        "| bare rows/s | landing rows/s | landing MB/s | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| bare rows/s | landing rows/s | landing MB/s | ratio | CPU s (bare / landing) | CPU ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     total = Figures()
     for name, figures in [*results.items(), ("total", total)]:
@@ -131,7 +136,9 @@ def markdown(results: dict[str, Figures]) -> str:
             f"{figures.bare_rows / max(figures.bare_seconds, 1e-9):,.0f} | "
             f"{figures.loader_rows / max(figures.land_seconds, 1e-9):,.0f} | "
             f"{megabytes / max(figures.land_seconds, 1e-9):,.1f} | "
-            f"{figures.land_seconds / max(figures.bare_seconds, 1e-9):.2f}x |"
+            f"{figures.land_seconds / max(figures.bare_seconds, 1e-9):.2f}x | "
+            f"{figures.bare_cpu:.1f} / {figures.land_cpu:.1f} | "
+            f"{figures.land_cpu / max(figures.bare_cpu, 1e-9):.2f}x |"
         )
     return "\n".join(lines)
 

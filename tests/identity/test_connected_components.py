@@ -187,7 +187,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Cas
     )
     database = project / "cc.duckdb"
     (project / "profiles.yml").write_text(
-        f"cc_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: '{database}'\n      threads: 2\n"
+        "cc_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: '{database}'\n      threads: 2\n"
     )
     built_cases = cases()
     assert sorted(built_cases) == sorted(ALL_CASES)

@@ -1,5 +1,6 @@
 {#- The links of the guarded identity graph: data links between non-hub
-    identifiers, and must-link overrides. Every link gets its strength, the
+    identifiers (a must-linked hub keeps only its must-links), and must-link
+    overrides. Every link gets its strength, the
     order in which guardrails give links up: fewest records first, then the
     oldest (last asserted earliest: a profile asserts its links until today,
     an order or event when it happened), then last seen; must-links are the
@@ -9,12 +10,6 @@
     so that links tied on both are dropped together; null for must-links. -#}
 
 with
-
-nodes as (
-
-    select node_id from {{ ref('int_identity_graph_nodes') }}
-
-),
 
 data_links as (
 
@@ -30,8 +25,6 @@ data_links as (
         links.sources,
         false as is_must_link
     from {{ ref('int_identity_links') }} as links
-    inner join nodes as node_a on links.node_a = node_a.node_id
-    inner join nodes as node_b on links.node_b = node_b.node_id
     left join {{ ref('int_identity_hubs') }} as hub_a on links.node_a = hub_a.node_id
     left join {{ ref('int_identity_hubs') }} as hub_b on links.node_b = hub_b.node_id
     where hub_a.node_id is null and hub_b.node_id is null
