@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from datetime import date, datetime, timezone
 from typing import Any
@@ -28,7 +29,7 @@ from pipeline.ingest.decoding import UnreadableFile
 from pipeline.ingest.inbox import Delivery, InboxNotice, scan_inbox
 from pipeline.ingest.jsonl_reader import read_jsonl_batch
 from pipeline.ingest.lake import landed_path, load_data_files, quarantine_path, registry_file, write_schema_files
-from pipeline.ingest.landing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, with_lineage, write_by_file
+from pipeline.ingest.landing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, rows_by_file, write_files
 from pipeline.ingest.lines import line_offsets, line_text
 from pipeline.ingest.opening import OpenedFile, has_accepted_extension, open_delivery
 from pipeline.ingest.raw_rows import FILE, LINE, RAW, FileShape, ReadBatch
@@ -364,12 +365,14 @@ def _land_batch(load: _Load, source: Source, opened: list[OpenedFile]) -> list[F
     batch = READERS[source.file_format](source, [o.payload for o in opened])
     landed, quarantined = judge(source, batch.frame)
     quarantined = _recover_raw_text(quarantined, opened)
-    read = _count_by_file(batch.frame)
-    landed_count, quarantined_count = _count_by_file(landed), _count_by_file(quarantined)
+    read = rows_by_file(batch.frame)
+    landed_by_file, quarantined_by_file = rows_by_file(landed), rows_by_file(quarantined)
     reasons: dict[int, dict[str, int]] = {}
     for file, reason, count in quarantined.group_by(FILE, REASON).len().sort(FILE, REASON).iter_rows():
         reasons.setdefault(file, {})[reason] = count
-    counts = [(read.get(i, 0), landed_count.get(i, 0), quarantined_count.get(i, 0)) for i in range(len(opened))]
+    counts = [
+        (_height(read, i), _height(landed_by_file, i), _height(quarantined_by_file, i)) for i in range(len(opened))
+    ]
     for item, (rows_read, rows_landed, rows_quarantined) in zip(opened, counts):
         if rows_read != rows_landed + rows_quarantined:
             raise BadInputError(
@@ -379,20 +382,23 @@ def _land_batch(load: _Load, source: Source, opened: list[OpenedFile]) -> list[F
     files = [DeliveredFile(o.delivery.file_path, o.file_sha256, o.delivery.delivery_date) for o in opened]
     stamp = LoadStamp(load.load_id, load.business_date, load.loaded_at)
     where = (load.home, source.name, load.business_date, load.load_id)
-    if landed.height:
-        paths = {i: landed_path(*where, files[i].file_sha256) for i in landed_count}
-        write_by_file(lake_rows(source, with_lineage(landed, files, stamp)), paths)
-    if quarantined.height:
-        paths = {i: quarantine_path(*where, files[i].file_sha256) for i in quarantined_count}
-        write_by_file(quarantine_rows(source, with_lineage(quarantined, files, stamp)), paths)
+    jobs = [
+        (partial(lake_rows, source, rows, files[i], stamp), landed_path(*where, files[i].file_sha256))
+        for i, rows in landed_by_file.items()
+    ]
+    jobs += [
+        (partial(quarantine_rows, source, rows, files[i], stamp), quarantine_path(*where, files[i].file_sha256))
+        for i, rows in quarantined_by_file.items()
+    ]
+    write_files(jobs)
     return [
         _read_outcome(load, item, batch.shapes[index], counts[index], reasons.get(index, {}))
         for index, item in enumerate(opened)
     ]
 
 
-def _count_by_file(rows: pl.DataFrame) -> dict[int, int]:
-    return dict(rows.group_by(FILE).len().iter_rows())
+def _height(rows_of_files: dict[int, pl.DataFrame], index: int) -> int:
+    return rows_of_files[index].height if index in rows_of_files else 0
 
 
 def _read_outcome(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +15,7 @@ from pipeline.ingest.registry import write_parquet_atomically
 from pipeline.ingest.rules import DETAIL, REASON
 from pipeline.ingest.sources import LINEAGE_COLUMNS, QUARANTINE_SCHEMA, Source, lake_schema
 
-# polars releases the GIL while it encodes Parquet: small files are written side by side.
+# polars releases the GIL while it encodes Parquet: files are written side by side.
 WRITERS = 2
 
 
@@ -37,48 +37,61 @@ class LoadStamp:
     loaded_at: datetime
 
 
-def with_lineage(rows: pl.DataFrame, files: Sequence[DeliveredFile], stamp: LoadStamp) -> pl.DataFrame:
-    """Add the lineage columns to rows of a batch (FILE is the index into `files`)."""
-    per_file = pl.DataFrame(
-        {
-            FILE: pl.Series(range(len(files)), dtype=pl.Int32),
-            "_file_path": [f.file_path for f in files],
-            "_file_sha256": [f.file_sha256 for f in files],
-            "_delivery_date": pl.Series([f.delivery_date for f in files], dtype=pl.Date),
-        }
+def rows_by_file(rows: pl.DataFrame) -> dict[int, pl.DataFrame]:
+    """The rows of each file (FILE) of a batch, as zero-copy slices.
+
+    Readers keep the rows of a file together, so slicing by runs of FILE is
+    enough; should a file ever come in two runs, the rows are sorted first.
+    """
+    runs = rows[FILE].rle().struct.unnest()
+    if runs["value"].n_unique() != runs.height:
+        rows = rows.sort(FILE, maintain_order=True)
+        runs = rows[FILE].rle().struct.unnest()
+    slices, offset = {}, 0
+    for length, file in runs.iter_rows():
+        slices[file] = rows.slice(offset, length)
+        offset += length
+    return slices
+
+
+def _lineage(file: DeliveredFile, stamp: LoadStamp) -> list[pl.Expr]:
+    values = {
+        "_file_path": file.file_path,
+        "_file_sha256": file.file_sha256,
+        "_delivery_date": file.delivery_date,
+        "_load_id": stamp.load_id,
+        "_load_date": stamp.load_date,
+        "_loaded_at": stamp.loaded_at,
+    }
+    return [pl.lit(v, dtype=LINEAGE_COLUMNS[k]).alias(k) for k, v in values.items()] + [
+        pl.col(LINE).alias("_file_line")
+    ]
+
+
+def lake_rows(source: Source, rows: pl.DataFrame, file: DeliveredFile, stamp: LoadStamp) -> pl.DataFrame:
+    """Landed rows of one file (LINE + lake columns) -> exactly lake_schema(source)."""
+    return rows.with_columns(_lineage(file, stamp)).select(
+        pl.col(n).cast(t) for n, t in lake_schema(source).items()
     )
-    constants = {"_load_id": stamp.load_id, "_load_date": stamp.load_date, "_loaded_at": stamp.loaded_at}
-    return rows.join(per_file, on=FILE, how="left").with_columns(
-        pl.col(LINE).alias("_file_line"),
-        *(pl.lit(value, dtype=LINEAGE_COLUMNS[name]).alias(name) for name, value in constants.items()),
-    )
 
 
-def lake_rows(source: Source, rows: pl.DataFrame) -> pl.DataFrame:
-    """Rows with lineage -> FILE plus exactly lake_schema(source)."""
-    return rows.select(FILE, *(pl.col(n).cast(t) for n, t in lake_schema(source).items()))
-
-
-def quarantine_rows(source: Source, rows: pl.DataFrame) -> pl.DataFrame:
-    """Quarantined rows with lineage -> FILE plus exactly QUARANTINE_SCHEMA."""
+def quarantine_rows(source: Source, rows: pl.DataFrame, file: DeliveredFile, stamp: LoadStamp) -> pl.DataFrame:
+    """Quarantined rows of one file (LINE, RAW, REASON, DETAIL) -> exactly QUARANTINE_SCHEMA."""
     named = rows.with_columns(
         pl.lit(source.name).alias("source"),
         pl.col(REASON).alias("reason_code"),
         pl.col(DETAIL).alias("reason_detail"),
         pl.col(RAW).alias("raw_text"),
+        *_lineage(file, stamp),
     )
-    return named.select(FILE, *(pl.col(n).cast(t) for n, t in QUARANTINE_SCHEMA.items()))
+    return named.select(pl.col(n).cast(t) for n, t in QUARANTINE_SCHEMA.items())
 
 
-def write_by_file(rows: pl.DataFrame, paths: dict[int, Path]) -> None:
-    """Write the rows of each file of a batch to its own Parquet file."""
-    if len(paths) == 1:
-        write_parquet_atomically(rows.drop(FILE), next(iter(paths.values())))
-        return
-    parts = rows.partition_by(FILE, as_dict=True, include_key=False)
-    jobs = [(part, paths[key[0]]) for key, part in parts.items()]  # type: ignore[index]
-    if len(jobs) == 1:
-        write_parquet_atomically(*jobs[0])
+def write_files(jobs: list[tuple[Callable[[], pl.DataFrame], Path]]) -> None:
+    """Build and write each (frame, path), two at a time."""
+    if len(jobs) <= 1:
+        for build, path in jobs:
+            write_parquet_atomically(build(), path)
         return
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        list(pool.map(lambda job: write_parquet_atomically(*job), jobs))
+        list(pool.map(lambda job: write_parquet_atomically(job[0](), job[1]), jobs))
