@@ -50,25 +50,41 @@
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set input_rel = cc_scratch_relation('input') -%}
+  {%- set nodes_rel = cc_scratch_relation('nodes') -%}
+  {%- set first_edges_rel = cc_scratch_relation('edges') -%}
   {%- set edges_rels = [cc_scratch_relation('edges_even'), cc_scratch_relation('edges_odd')] -%}
   {%- set parents_rel = cc_scratch_relation('parents') -%}
   {%- set labelled_rel = cc_scratch_relation('labelled') -%}
   {%- set unfinished_rel = cc_scratch_relation('unfinished') -%}
   {%- set done_rel = cc_scratch_relation('done') -%}
-  {%- set scratch = [input_rel, parents_rel, labelled_rel, unfinished_rel, done_rel] + edges_rels -%}
+  {%- set scratch = [input_rel, nodes_rel, first_edges_rel, parents_rel, labelled_rel, unfinished_rel, done_rel]
+                     + edges_rels -%}
   {%- set rounds_rel = api.Relation.create(database=this.database, schema=this.schema,
                                            identifier=this.identifier ~ '__rounds', type='table') -%}
 
   {{ run_hooks(pre_hooks) }}
+  {#- The input split in two tables, so that the planner knows their sizes
+      (it underestimates a filtered table and builds its hash tables on the
+      wrong side). -#}
   {% do cc_build(input_rel, sql) %}
-  {% do cc_build(done_rel, cc_empty_done_sql(input_rel)) %}
+  {% do cc_build(first_edges_rel, cc_first_edges_sql(input_rel)) %}
+  {% if nodes == 'listed' %}
+    {%- set carried = [] -%}
+    {% for column in run_query('select * from ' ~ input_rel ~ ' where 1 = 0').column_names %}
+      {% if column | lower not in ['node_a', 'node_b'] %}{% do carried.append(column) %}{% endif %}
+    {% endfor %}
+    {% do cc_build(nodes_rel, cc_listed_nodes_sql(input_rel, carried)) %}
+  {% else %}
+    {% do cc_build(nodes_rel, cc_declared_nodes_sql(input_rel)) %}
+  {% endif %}
+  {% call statement('cc_drop') %}{{ cc_drop_table(input_rel) }}{% endcall %}
+  {% do cc_build(done_rel, cc_empty_done_sql(first_edges_rel)) %}
   {#- Commits along the way: DuckDB reads a table still local to the open
       transaction much more slowly, and frees dropped scratch tables only on
       commit. Nothing outside the scratch tables changes before the end. -#}
   {% do adapter.commit() %}
 
-  {#- Round 1 reads the input's edges in place: no copy of the largest edge set. -#}
-  {%- set state = namespace(edges=cc_initial_edges_sql(input_rel), converged=false, rounds=0, done=0, stats=[]) -%}
+  {%- set state = namespace(edges=first_edges_rel, converged=false, rounds=0, done=0, stats=[]) -%}
   {% for round in range(1, max_rounds + 1) %}
     {% if not state.converged %}
       {% do cc_build(parents_rel, cc_parents_sql(state.edges)) %}
@@ -102,13 +118,9 @@
   {% endif %}
 
   {% if nodes == 'listed' %}
-    {%- set carried = [] -%}
-    {% for column in run_query('select * from ' ~ input_rel ~ ' where 1 = 0').column_names %}
-      {% if column | lower not in ['node_a', 'node_b'] %}{% do carried.append(column) %}{% endif %}
-    {% endfor %}
-    {%- set result_sql = cc_listed_result_sql(input_rel, done_rel, carried) -%}
+    {%- set result_sql = cc_listed_result_sql(nodes_rel, done_rel, carried) -%}
   {% else %}
-    {%- set result_sql = cc_all_nodes_result_sql(input_rel, done_rel) -%}
+    {%- set result_sql = cc_all_nodes_result_sql(nodes_rel, done_rel) -%}
   {% endif %}
   {% if existing_relation is not none %}{% do adapter.drop_relation(existing_relation) %}{% endif %}
   {% call statement('main') %}
@@ -142,20 +154,18 @@
                                 identifier=this.identifier ~ '__cc_' ~ suffix, type='table')) }}
 {% endmacro %}
 
-{% macro cc_create_scratch(relation, select_sql) %}
-  {{ return(adapter.dispatch('cc_create_scratch')(relation, select_sql)) }}
-{% endmacro %}
-{% macro default__cc_create_scratch(relation, select_sql) %}
-  {{ cc_create_table(relation, select_sql) }}
-{% endmacro %}
-{% macro duckdb__cc_create_scratch(relation, select_sql) %}
-create temporary table {{ adapter.quote(relation.identifier) }} as {{ select_sql }}
-{% endmacro %}
-
-{#- (Re)creates a scratch table. -#}
+{#- (Re)creates a scratch table; on DuckDB in one statement (a round runs a dozen). -#}
 {% macro cc_build(relation, select_sql) %}
+  {{ return(adapter.dispatch('cc_build')(relation, select_sql)) }}
+{% endmacro %}
+{% macro default__cc_build(relation, select_sql) %}
   {% call statement('cc_drop') %}{{ cc_drop_table(relation) }}{% endcall %}
-  {% call statement('cc_build') %}{{ cc_create_scratch(relation, select_sql) }}{% endcall %}
+  {% call statement('cc_build') %}{{ cc_create_table(relation, select_sql) }}{% endcall %}
+{% endmacro %}
+{% macro duckdb__cc_build(relation, select_sql) %}
+  {% call statement('cc_build') %}
+    create or replace temporary table {{ adapter.quote(relation.identifier) }} as {{ select_sql }}
+  {% endcall %}
 {% endmacro %}
 
 {#- Plain CTAS: the model's contract and headers belong to the result only. -#}
@@ -168,18 +178,36 @@ drop table if exists {{ relation }}
 {% endmacro %}
 
 
-{% macro cc_empty_done_sql(input_rel) %}
-select node_a as node_id, node_a as component_id from {{ input_rel }} where 1 = 0
+{% macro cc_empty_done_sql(edges_rel) %}
+select a as node_id, b as component_id from {{ edges_rel }} where 1 = 0
 {% endmacro %}
 
 
 {# Edges as (a, b) with a > b; duplicates are harmless (every step takes a min or a distinct). #}
-{% macro cc_initial_edges_sql(input_rel) %}
-(
-    select greatest(node_a, node_b) as a, least(node_a, node_b) as b
-    from {{ input_rel }}
-    where node_a is not null and node_b is not null and node_a <> node_b
-)
+{% macro cc_first_edges_sql(input_rel) %}
+select greatest(node_a, node_b) as a, least(node_a, node_b) as b
+from {{ input_rel }}
+where node_a is not null and node_b is not null and node_a <> node_b
+{% endmacro %}
+
+
+{# nodes='listed': the listed rows, their node id as node_id, with their other columns. #}
+{% macro cc_listed_nodes_sql(input_rel, carried) %}
+select
+    node_a as node_id
+    {%- for column in carried %},
+    {{ adapter.quote(column) }}
+    {%- endfor %}
+from {{ input_rel }}
+where node_b is null and node_a is not null
+{% endmacro %}
+
+
+{# nodes='all': the nodes that rows declare (a null end, or both ends equal), maybe several times. #}
+{% macro cc_declared_nodes_sql(input_rel) %}
+select coalesce(node_a, node_b) as node_id
+from {{ input_rel }}
+where (node_a is null or node_b is null or node_a = node_b) and coalesce(node_a, node_b) is not null
 {% endmacro %}
 
 
@@ -273,33 +301,28 @@ select distinct a, b from (
 
 {#- nodes='all': the nodes set aside (every end of an edge, roots included),
     then the declared nodes that no edge touches. -#}
-{% macro cc_all_nodes_result_sql(input_rel, done_rel) %}
+{% macro cc_all_nodes_result_sql(nodes_rel, done_rel) %}
 select node_id, component_id from {{ done_rel }}
 union all
 select declared.node_id, declared.node_id as component_id
-from (
-    select coalesce(node_a, node_b) as node_id
-    from {{ input_rel }}
-    where node_a is null or node_b is null or node_a = node_b
-) as declared
+from {{ nodes_rel }} as declared
 left join {{ done_rel }} as done on declared.node_id = done.node_id
-where declared.node_id is not null and done.node_id is null
+where done.node_id is null
 group by declared.node_id
 {% endmacro %}
 
 
 {#- nodes='listed': one row per listed row; a node that was never set aside
     with a parent is its component's minimum (or isolated). -#}
-{% macro cc_listed_result_sql(input_rel, done_rel, carried) %}
+{% macro cc_listed_result_sql(nodes_rel, done_rel, carried) %}
 select
-    listed.node_a as node_id,
-    coalesce(done.component_id, listed.node_a) as component_id
+    listed.node_id,
+    coalesce(done.component_id, listed.node_id) as component_id
     {%- for column in carried %},
     listed.{{ adapter.quote(column) }}
     {%- endfor %}
-from {{ input_rel }} as listed
-left join {{ done_rel }} as done on listed.node_a = done.node_id
-where listed.node_b is null and listed.node_a is not null
+from {{ nodes_rel }} as listed
+left join {{ done_rel }} as done on listed.node_id = done.node_id
 {% endmacro %}
 
 

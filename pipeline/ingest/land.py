@@ -15,9 +15,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
-from datetime import date, datetime, timezone
 from typing import Any
 
 import polars as pl

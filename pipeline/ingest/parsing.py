@@ -18,11 +18,10 @@ from pipeline.ingest.headers import contract_headers
 from pipeline.ingest.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
 from pipeline.ingest.sources import Column, Kind, Source
 from pipeline.ingest.timestamps import parse_timestamps
-from pipeline.ingest.values import SECOND_LOOK, text_column, typed_value, unwrap_excel_escape
+from pipeline.ingest.values import DIGITS, SECOND_LOOK, text_column, typed_value, unwrap_excel_escape
 
 _FREE_TEXT = (Kind.TEXT, Kind.JSON, Kind.DATE)  # no parse failure tells that they need cleaning
 _HEX = r"^[0-9A-Fa-f]+$"
-_DIGITS = r"^[0-9]+$"
 
 
 def parse_rows(source: Source, rows: pl.DataFrame) -> pl.DataFrame:
@@ -84,7 +83,7 @@ def _unparsed(column: Column) -> pl.Expr:
     if column.kind in (Kind.TEXT, Kind.JSON):
         return ~text.is_in(column.values or ())
     if column.kind is Kind.DIGITS:
-        return ~text.str.contains(_DIGITS)
+        return ~text.str.contains(DIGITS)
     if column.kind is Kind.HEX_DIGEST:
         return ~text.str.contains(_HEX)
     return pl.col(column.name).is_null()

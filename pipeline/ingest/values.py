@@ -21,7 +21,7 @@ from pipeline.ingest.sources import Column, Kind, Source
 TEXT_PREFIX = "__text:"
 _DETAIL_VALUE_CHARS = 80
 
-_DIGITS = r"^[0-9]+$"  # `\d` would also accept full-width and other scripts' digits
+DIGITS = r"^[0-9]+$"  # `\d` would also accept full-width and other scripts' digits
 _PLAIN_AMOUNT = r"^-?[0-9]+(?:\.[0-9]{1,2})?$"
 _SPREADSHEET_INTEGER = r"^[+-]?[0-9]+\.0+$"  # how spreadsheets often spell 3
 _TOLERANT_AMOUNT = r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]{0,2})?$"
@@ -132,7 +132,7 @@ def column_checks(source: Source, column: Column) -> list[Check]:
         bad = text.is_not_null() & ~text.is_in(column.values)
         return [Check(bad, RowReason.BAD_VALUE, detail(column, f"not one of {allowed}", text))]
     if kind is Kind.DIGITS:
-        bad = text.is_not_null() & ~text.str.contains(_DIGITS)
+        bad = text.is_not_null() & ~text.str.contains(DIGITS)
         return [Check(bad, RowReason.BAD_IDENTIFIER, detail(column, "not all digits", text))]
     if kind is Kind.HEX_DIGEST:
         return [_digest_check(source, column)]
