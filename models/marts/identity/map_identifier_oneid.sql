@@ -1,65 +1,29 @@
 {#- Identifier -> OneID: what analysts and exports join on. Identifiers
     appear only as keyed hashes and masked values; the raw values stay in
-    the restricted store (int_identifiers).
-
-    The OneID is derived from the component's earliest-seen identifier (its
-    keyed hash), so it is deterministic for a given graph; the stable-OneID
-    state (oneid_changes) takes over this derivation. -#}
+    the restricted store (int_identifier_oneids). -#}
 
 with
 
-components as (
+identifier_oneids as (
 
-    select * from {{ ref('int_identity_components') }}
-
-),
-
-identifiers as (
-
-    select * from {{ ref('int_identifiers') }}
-
-),
-
-earliest as (
-
-    select
-        components.component_id,
-        identifiers.identifier_hash,
-        row_number() over (
-            partition by components.component_id
-            order by identifiers.first_seen_at, components.identifier_key
-        ) as seen_rank
-    from components
-    inner join identifiers on components.identifier_key = identifiers.identifier_key
-
-),
-
-oneids as (
-
-    select
-        component_id,
-        'OID' || upper(substr(identifier_hash, 1, 20)) as oneid
-    from earliest
-    where seen_rank = 1
+    select * from {{ ref('int_identifier_oneids') }}
 
 ),
 
 final as (
 
     select
-        identifiers.identifier_hash,
-        oneids.oneid,
-        identifiers.id_type,
-        identifiers.namespace,
-        {{ mask_identifier('identifiers.id_type', 'identifiers.value') }} as identifier_masked,
-        components.component_size as oneid_identifiers,
-        identifiers.first_seen_at,
-        identifiers.last_seen_at,
-        identifiers.record_count,
-        identifiers.sources
-    from components
-    inner join identifiers on components.identifier_key = identifiers.identifier_key
-    inner join oneids on components.component_id = oneids.component_id
+        identifier_hash,
+        oneid,
+        id_type,
+        namespace,
+        {{ mask_identifier('id_type', 'value') }} as identifier_masked,
+        oneid_identifiers,
+        first_seen_at,
+        last_seen_at,
+        record_count,
+        sources
+    from identifier_oneids
 
 )
 
