@@ -38,7 +38,7 @@ demo: setup
 	@echo "report:    $(DEMO_HOME)/reports"
 
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses 2 $(PYTEST_ARGS)
 
 clean-demo:
 	rm -rf $(DEMO_HOME)
