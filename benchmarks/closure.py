@@ -21,8 +21,10 @@ those strings to a DuckDB table (identifier, component):
   the components, DuckDB writes (identifier, component).
 
 Each contender runs in its own process; its peak RSS comes from wait4(). The
-partitions are then checked to be identical, and the hashes to be collision
-free.
+graph is generated in a process of its own too: Linux carries a parent's peak
+RSS over into a child it spawns, so a parent that had held the generated graph
+would lend its peak to both contenders. The partitions are then checked to be
+identical, and the hashes to be collision free.
 """
 
 from __future__ import annotations
@@ -167,6 +169,17 @@ def generate_graph(folder: Path, persons: int, seed: int) -> Graph:
     counts = {"identifiers": int(kinds.size), "links": int(a.size)}
     manifest.write_text(json.dumps({"persons": persons, "seed": seed, **counts}))
     return Graph(identifiers, links, counts["identifiers"], counts["links"])
+
+
+def generated_graph(folder: Path, persons: int, seed: int) -> Graph:
+    """generate_graph, run in a child process so that this one stays small."""
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--generate-only",
+        "--graph-dir", str(folder), "--persons", str(persons), "--seed", str(seed),
+    ]
+    subprocess.run(command, check=True)
+    known = json.loads((folder / "graph.json").read_text())
+    return Graph(folder / "identifiers.parquet", folder / "links.parquet", known["identifiers"], known["links"])
 
 
 # nodes='listed': the identifiers are the node table and ride along, so the
@@ -376,12 +389,17 @@ def main() -> None:
     parser.add_argument("--nodes", choices=["listed", "all"], default="listed", help="the materialization's config")
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory_limit of both contenders")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each contender, alternating; fastest kept")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (dbt logs, databases)")
     parser.add_argument("--scipy-contender", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--identifiers", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--links", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--timings", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate_only:
+        generate_graph(args.graph_dir, args.persons, args.seed)
+        return
     if args.scipy_contender:
         graph = Graph(args.identifiers, args.links, 0, 0)
         args.timings.write_text(json.dumps(scipy_closure(graph, args.database, args.memory_limit)))
@@ -390,7 +408,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="oneid-closure-bench-"))
     try:
         started = time.perf_counter()
-        graph = generate_graph(args.graph_dir or work / "graph", args.persons, args.seed)
+        graph = generated_graph(args.graph_dir or work / "graph", args.persons, args.seed)
         print(f"graph ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         project = dbt_project(work, graph, args.memory_limit, args.nodes)
         load_before = os.getloadavg()[0]
@@ -406,7 +424,10 @@ def main() -> None:
               f"load average {load_before:.1f} before, {load_after:.1f} after")
         print(report(args.persons, graph, args.nodes, components, dbt, scipy))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"work folder kept: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

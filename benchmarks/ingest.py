@@ -93,9 +93,11 @@ def bare_read(file_format: str, path: Path) -> int:
         return pl.read_csv(path, encoding="utf8-lossy", infer_schema=False, truncate_ragged_lines=True).height
 
 
-def measure(inbox: Path, business_date: date) -> dict[str, Figures]:
+def measure(inbox: Path, business_date: date, formats: list[str] | None = None) -> dict[str, Figures]:
     results: dict[str, Figures] = {}
     for file_format, paths in sorted(delivered_files(inbox).items()):
+        if formats and file_format not in formats:
+            continue
         figures = Figures(files=len(paths))
         for path in paths:  # warm the page cache for both contenders
             figures.bytes += len(path.read_bytes())
@@ -156,6 +158,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=20_000, help="people of a generated inbox")
     parser.add_argument("--days", type=int, default=30, help="days of a generated inbox")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--formats", nargs="*", choices=["csv", "jsonl", "xlsx"], help="only these formats")
     args = parser.parse_args()
     generated: Path | None = None
     inbox = args.inbox
@@ -169,7 +172,7 @@ def main() -> None:
         inbox = home.inbox
     try:
         business_date = latest_delivery_date(inbox)
-        results = measure(inbox, business_date)
+        results = measure(inbox, business_date, args.formats)
         print(markdown(results))
         for name, figures in results.items():
             for failure in figures.bare_failures:

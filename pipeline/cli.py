@@ -95,6 +95,10 @@ def _execute(command: str, home: Path | None, raw_date: str | None, force: bool,
         out.print(run_detail(record))
         if "publish" in {s.name for s in record.stages}:
             out.print(f"warehouse: {resolved.warehouse}")
+            if "report" in {s.name for s in record.stages}:
+                from pipeline.report.build import report_path
+
+                out.print(f"report: {report_path(resolved, business_date)}")
         out.print(f"run record: {record.path(resolved)}")
 
     guarded(body)
@@ -195,6 +199,117 @@ def generate(
             f"generated {summary.files_written:,} files, {sum(summary.rows_by_source.values()):,} rows "
             f"({summary.start_date} .. {summary.end_date}) in {summary.seconds:.1f}s -> {summary.inbox}"
         )
+
+    guarded(body)
+
+
+@app.command()
+def explain(
+    query: Annotated[str, typer.Argument(help="Phone, email, member id, openid, device id, identifier hash or OneID.")],
+    home: HomeOption = None,
+    between: Annotated[
+        Optional[tuple[str, str]],
+        typer.Option("--between", help="Chain these two identifiers (default: each one to the earliest seen).", show_default=False),
+    ] = None,
+) -> None:
+    """Show a person's identifiers (masked), the chains of links and records that join them, and what was cut and why."""
+    from pipeline.identity.explain import explain as explain_identity
+    from pipeline.identity.render import explanation_renderables
+
+    def body() -> None:
+        for part in explanation_renderables(explain_identity(Home.resolve(home), query, between)):
+            out.print(part)
+
+    guarded(body)
+
+
+@app.command()
+def evaluate(
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Score the OneIDs of a generated demo home against its ground truth (precision, recall, B-cubed)."""
+    from pipeline.identity.evaluate import evaluate as evaluate_oneids
+    from pipeline.identity.render import evaluation_table
+
+    def body() -> None:
+        evaluation = evaluate_oneids(Home.resolve(home))
+        if as_json:
+            out.print_json(data=evaluation.to_dict())
+        else:
+            out.print(evaluation_table(evaluation))
+
+    guarded(body)
+
+
+@app.command("export")
+def export_audiences(
+    home: HomeOption = None,
+    min_audience: Annotated[
+        Optional[str],
+        typer.Option(help="Minimum audience per upload: N, or platform=N,... (default: $ONEID_EXPORT_MIN_AUDIENCE, else each platform's own)."),
+    ] = None,
+    send_lists: Annotated[
+        bool, typer.Option("--send-lists", help="Also write SMS/WeChat/push send lists (raw identifiers, restricted folder).")
+    ] = False,
+    requested_by: Annotated[
+        Optional[str], typer.Option(help="Who asks for the send lists (recorded in the run record).")
+    ] = None,
+) -> None:
+    """Write the media audience files of the published night again, byte-identical to what the night wrote."""
+    from pipeline.exports.export import export_published
+    from pipeline.exports.min_sizes import min_audience_sizes
+    from pipeline.exports.send_lists import write_send_lists
+
+    def body() -> None:
+        resolved = Home.resolve(home)
+        if send_lists and not requested_by:
+            raise ConfigurationError("--send-lists writes raw identifiers: name who asks with --requested-by")
+        target, results = export_published(resolved, min_audience_sizes(min_audience))
+        for result in results:
+            written = ", ".join(f"{name} ({rows:,})" for name, rows in result.files.items()) or "nothing written"
+            out.print(f"{result.campaign_id} -> {result.platform}: {result.status}; {written}", highlight=False)
+            for refusal in result.refusals:
+                err.print(f"  {refusal}", highlight=False, soft_wrap=True)
+        out.print(f"exports: {target}")
+        if send_lists:
+            record, lists = write_send_lists(resolved, requested_by or "")
+            for sent in lists:
+                out.print(f"send list {sent.campaign_id} ({sent.channel}): {sent.rows:,} rows, {sent.people:,} people -> {sent.file}")
+            out.print(f"run record: {record.path(resolved)}")
+
+    guarded(body)
+
+
+@app.command()
+def report(home: HomeOption = None) -> None:
+    """Write the HTML report of the published warehouse into <home>/reports (one offline file)."""
+    from pipeline.report.build import write_published_report
+
+    def body() -> None:
+        written = write_published_report(Home.resolve(home))
+        out.print(f"{written.charts} charts ({written.charts_with_data} with data)")
+        out.print(f"report: {written.path}")
+
+    guarded(body)
+
+
+@app.command()
+def profile(
+    query: Annotated[str, typer.Argument(help="A phone, email, member id, openid, other identifier, or a OneID.")],
+    home: HomeOption = None,
+    limit: Annotated[int, typer.Option(help="Timeline entries to show.")] = 25,
+) -> None:
+    """Show one person's 360-degree view: identifiers (masked), tier, tags, audiences, eligibility, timeline."""
+    from pipeline.profile.lookup import find_person
+    from pipeline.profile.render import profile_renderables
+    from pipeline.profile.sections import build_profile
+
+    def body() -> None:
+        resolved = Home.resolve(home)
+        person = build_profile(resolved, find_person(resolved, query), timeline_limit=limit)
+        for part in profile_renderables(person):
+            out.print(part)
 
     guarded(body)
 

@@ -19,11 +19,15 @@ import duckdb
 
 from pipeline import dbt_runner
 from pipeline.errors import BadInputError, OneIDError
+from pipeline.exports import export as media_exports
+from pipeline.exports.manifest import RunStamp
+from pipeline.exports.min_sizes import min_audience_sizes
 from pipeline.home import Home
 from pipeline.ingest.lake import write_schema_files
 from pipeline.ingest.land import FileOutcome, land_deliveries, rollback_load
 from pipeline.ingest.reasons import FileStatus
 from pipeline.publish import BuildFiles, discard, publish, write_run_history
+from pipeline.report.build import discard_staged_report, promote_report, staged_report_path, write_report
 from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
 from pipeline.runlock import run_lock
 from pipeline.settings import WarehouseSettings
@@ -161,6 +165,33 @@ def table_row_counts(database: Path) -> dict[str, int]:
         return {name: con.execute(f'select count(*) from main."{name}"').fetchone()[0] for name in tables}
 
 
+def _export(ctx: RunContext) -> StageResult:
+    """Media audience files from the new stores, into a folder that publish moves into place."""
+    media_exports.discard_leftovers(ctx.home.exports)
+    staged = media_exports.staging_folder(ctx.home.exports, ctx.run_id)
+    ctx.undo.append(lambda: media_exports.discard(staged))
+    results = media_exports.export_campaigns(
+        ctx.building.warehouse,
+        ctx.building.restricted,
+        staged,
+        stamp=RunStamp(ctx.run_id, ctx.record.started_at, ctx.business_date.isoformat()),
+        minimums=min_audience_sizes(),
+    )
+    ctx.artifacts["exports"] = staged
+    return media_exports.export_summary(results)
+
+
+def _report(ctx: RunContext) -> StageResult:
+    """The HTML report of the new warehouse, staged for publish like the exports."""
+    staged = staged_report_path(ctx.home, ctx.run_id, ctx.business_date.isoformat())
+    ctx.undo.append(lambda: discard_staged_report(staged))
+    report = write_report(
+        ctx.home, ctx.building.warehouse, ctx.building.restricted, ctx.business_date.isoformat(), staged
+    )
+    ctx.artifacts["report"] = staged
+    return {"charts": report.charts, "charts_with_data": report.charts_with_data}, {"report": str(staged)}
+
+
 def _publish(ctx: RunContext) -> StageResult:
     history = load_run_records(ctx.home)
     current = [r for r in history if r.run_id != ctx.run_id]
@@ -175,6 +206,10 @@ def _publish(ctx: RunContext) -> StageResult:
     # After the warehouse: a failed publish must leave yesterday's state as it was.
     promote(staged)
     prune(ctx.home)
+    if "exports" in ctx.artifacts:
+        media_exports.promote(ctx.artifacts["exports"], ctx.home.exports / ctx.business_date.isoformat())
+    if "report" in ctx.artifacts:
+        ctx.artifacts["report"] = promote_report(ctx.home, ctx.artifacts["report"])
     return (
         {"runs_in_history": len(current) + 1, "state_snapshots": len(staged)},
         {"warehouse": str(published), "restricted": str(ctx.home.restricted)},
@@ -187,14 +222,16 @@ STAGES: dict[str, Stage] = {
         Stage("ingest", "land new deliveries from the inbox into the lake", _ingest),
         Stage("validate", "Great Expectations suites on what landed", _validate),
         Stage("build", "dbt build (models and data tests) into a new warehouse file", _build),
+        Stage("export", "media audience files of eligible people, staged for publish", _export),
+        Stage("report", "the HTML report of the new warehouse, staged for publish", _report),
         Stage("publish", "swap the new warehouse in atomically", _publish),
     )
 }
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "run": ("ingest", "validate", "build", "publish"),
+    "run": ("ingest", "validate", "build", "export", "report", "publish"),
     "ingest": ("ingest", "validate"),
-    "build": ("build", "publish"),
+    "build": ("build", "export", "report", "publish"),
 }
 
 

@@ -7,7 +7,8 @@ exports, at publish, as one Parquet snapshot per business date:
 
 The night for date D reads the newest snapshot dated before D, so a rerun or a
 backfill of D sees exactly what D saw the first time, and a lost warehouse is
-rebuilt with the same OneIDs. Identifiers appear here only as SHA-256 hashes.
+rebuilt with the same OneIDs. Identifiers appear here only as keyed hashes
+(int_identifiers.identifier_hash: the hash key must stay the same from night to night).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class StateTable:
     name: str  # folder under <home>/state and dbt source table name
     model: str  # restricted-store model that holds tonight's version
     schema: pl.Schema
+    # Snapshots to keep; None: RETAINED_SNAPSHOTS. A table whose snapshot holds
+    # only its own night (a history read across all snapshots) keeps more.
+    retained_snapshots: int | None = None
 
 
 STATE_TABLES: tuple[StateTable, ...] = (
@@ -60,6 +64,22 @@ STATE_TABLES: tuple[StateTable, ...] = (
             }
         ),
     ),
+    # One file per night holding that night's stages only: the AIPL history
+    # is every snapshot together (stg_state__aipl_stages), about 13 months.
+    StateTable(
+        name="aipl_stages",
+        model="int_engagement__aipl_stages",
+        schema=pl.Schema(
+            {
+                "business_date": pl.Date(),
+                "oneid": pl.String(),
+                "brand": pl.String(),
+                "aipl_stage": pl.String(),
+                "anchor_identifier_hash": pl.String(),
+            }
+        ),
+        retained_snapshots=400,
+    ),
 )
 
 RETAINED_SNAPSHOTS = 60
@@ -85,7 +105,7 @@ def stage_state_snapshots(home: Home, restricted: Path, business_date: date) -> 
         present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
         for table in STATE_TABLES:
             if table.model not in present:
-                continue  # the identity models are not part of this project yet
+                continue  # a build of part of the project
             final = snapshot_path(home, table, business_date)
             final.parent.mkdir(parents=True, exist_ok=True)
             scratch = final.with_name(final.name + ".staged")
@@ -109,8 +129,8 @@ def discard_staged(staged: list[tuple[Path, Path]]) -> None:
 
 
 def prune(home: Home, keep: int = RETAINED_SNAPSHOTS) -> None:
-    """Keep the newest `keep` snapshots of each table (reruns older than that rebuild from scratch)."""
+    """Keep the newest `keep` snapshots of each table, or the table's own count (reruns older than that rebuild from scratch)."""
     for table in STATE_TABLES:
         snapshots = sorted((home.state / table.name).glob("business_date=*.parquet"))
-        for old in snapshots[:-keep]:
+        for old in snapshots[: -(table.retained_snapshots or keep)]:
             old.unlink()

@@ -90,7 +90,7 @@ def test_analyst_warehouse_holds_no_raw_phone_or_email(published_home: Home) -> 
     assert raw > 0, "the scan must be able to find phones where they are allowed"
     record = load_run_records(published_home)[-1]
     assert record.status == "succeeded"
-    assert [s.name for s in record.stages] == ["ingest", "validate", "build", "publish"]
+    assert [s.name for s in record.stages] == ["ingest", "validate", "build", "export", "report", "publish"]
     assert all(s.seconds is not None and s.status == "succeeded" for s in record.stages)
     assert record.stages[0].rows["rows_landed"] > 0
     on_disk = json.loads(record.path(published_home).read_text())

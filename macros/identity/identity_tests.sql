@@ -103,3 +103,30 @@ inner join {{ model }} as side_b on overrides.identifier_hash_b = side_b.identif
 where (overrides.rule = 'cannot_link' and side_a.oneid = side_b.oneid)
     or (overrides.rule = 'must_link' and side_a.oneid <> side_b.oneid)
 {% endtest %}
+
+
+{#- A OneID names one component: never two people tonight. `model` is
+    int_oneid_assignments. -#}
+{% test identity_oneid_is_one_component(model) %}
+select oneid, count(distinct component_id) as components
+from {{ model }}
+group by oneid
+having count(distinct component_id) > 1
+{% endtest %}
+
+
+{#- A new OneID was never used before: not last night, not by any OneID the
+    change log ever named. `model` is int_oneid_assignments. -#}
+{% test identity_new_oneids_are_new(model) %}
+select distinct assignments.oneid
+from {{ model }} as assignments
+where not assignments.is_inherited
+    and (
+        assignments.oneid in (select oneid from {{ ref('stg_state__oneid_assignments') }})
+        or assignments.oneid in (
+            select old_oneid from {{ ref('stg_state__oneid_changes') }} where old_oneid is not null
+            union all
+            select new_oneid from {{ ref('stg_state__oneid_changes') }} where new_oneid is not null
+        )
+    )
+{% endtest %}

@@ -1,9 +1,10 @@
 """Read delivered CSV files into raw rows, many files at once.
 
-Files sharing a header and line endings are read together, in one of two
-ways that give the same rows, lines and reasons (a randomized test checks):
-quote-free files by polars (csv_polars_split), the others line by line
-(csv_line_split). LINE is the physical line in the file (1 = header).
+Files sharing a header and line endings are read together (those holding a
+quote character apart from the others), in one of two ways that give the
+same rows, lines and reasons (a randomized test checks): quote-free files by
+polars (csv_polars_split), the others line by line (csv_line_split). LINE
+is the physical line in the file (1 = header).
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ def read_csv_batch(source: Source, texts: Sequence[bytes]) -> ReadBatch:
     if rejected:
         parts.append(rejected_rows(texts, headers, rejected))
     for match, members in groups.values():
-        fast = read_quote_free(match, texts, headers, members)
-        parts.append(fast if fast is not None else read_line_by_line(match, texts, headers, members))
+        # Files without a single quote are certainly quote-free: one file with
+        # quoted fields must not send the others down the slow path with it.
+        for subgroup in _split_by_quotes(texts, members):
+            fast = read_quote_free(match, texts, headers, subgroup)
+            parts.append(fast if fast is not None else read_line_by_line(match, texts, headers, subgroup))
     for index, header in enumerate(headers):
         if header is not None and header.line > 1:
             shapes[index].notes.append(f"{header.line - 1} blank line(s) before the header skipped")
@@ -52,3 +56,11 @@ def read_csv_batch(source: Source, texts: Sequence[bytes]) -> ReadBatch:
         shapes[index].notes.append(f"{count} blank line(s) skipped")
     rows = pl.concat([conform(part, source) for part, _ in parts])
     return ReadBatch(rows, shapes)
+
+
+def _split_by_quotes(texts: Sequence[bytes], members: list[int]) -> list[list[int]]:
+    """The members without any quote, and those with one (each list only if not empty)."""
+    has_quote = {index: b'"' in texts[index] for index in members}
+    plain = [index for index in members if not has_quote[index]]
+    quoted = [index for index in members if has_quote[index]]
+    return [subgroup for subgroup in (plain, quoted) if subgroup]

@@ -280,7 +280,7 @@ def _children_in_python(payload: pl.Series, names: list[str]) -> pl.DataFrame:
 
 def _drift(layout: JsonLayout, text: bytes) -> tuple[str, ...]:
     """Unknown key paths in the first lines of a file (schema drift)."""
-    sample = b"\n".join(text.split(b"\n", DRIFT_SAMPLE_LINES)[:DRIFT_SAMPLE_LINES])
+    sample = _first_lines(text, DRIFT_SAMPLE_LINES)
     if not sample.strip():
         return ()
     unknown: dict[str, None] = {}
@@ -296,6 +296,17 @@ def _drift(layout: JsonLayout, text: bytes) -> tuple[str, ...]:
             if isinstance(record, dict):
                 _unknown_in_record(layout, record, "", unknown)
     return tuple(unknown)
+
+
+def _first_lines(text: bytes, count: int) -> bytes:
+    """The first `count` lines of `text` without their final line break (split
+    with a limit would also copy the whole rest of a large file)."""
+    end = -1
+    for _ in range(count):
+        end = text.find(b"\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
 
 
 def _unknown_in_schema(layout: JsonLayout, schema: pl.Schema | dict, prefix: str, unknown: dict[str, None]) -> None:

@@ -30,6 +30,7 @@ import polars as pl
 import pytest
 
 from pipeline.home import Home
+from pipeline.identity.explain import explain
 from tests.test_dbt_staging import BUSINESS_DATE, delivery, fresh_home, land, utc
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,10 @@ MAX_SIZE = 8  # the size cap of the hand-made build, small enough for a short ch
 IDENTITY_SELECTION = (
     "--select",
     "+identity_quarantine",
+    "+oneid_changes",
+    # Only tests whose every parent is selected: other domains' tests reach into identity too.
+    "--indirect-selection",
+    "cautious",
     # Staging's own tests are test_dbt_staging's business; the lake here is minimal.
     "--exclude",
     "path:models/staging,resource_type:test",
@@ -264,7 +269,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 def test_every_identity_model_and_test_passes(graph: Build) -> None:
     statuses = graph.statuses()
-    for model in ("int_identity_components", "map_identifier_oneid", "identity_quarantine"):
+    for model in ("int_identity_components", "map_identifier_oneid", "identity_quarantine", "oneid_changes"):
         assert statuses[model] == "success"
     promises = {
         "identity_maps_every_identifier_once_map_identifier_oneid_",
@@ -273,6 +278,8 @@ def test_every_identity_model_and_test_passes(graph: Build) -> None:
         "identity_oneid_size_within_cap_map_identifier_oneid_oneid",
         "identity_overrides_are_consistent_int_identity_overrides_",
         "unique_int_identifiers_node_id",
+        "identity_oneid_is_one_component_int_oneid_assignments_",
+        "identity_new_oneids_are_new_int_oneid_assignments_",
     }
     assert {name: statuses.get(name) for name in promises} == dict.fromkeys(promises, "pass")
     failing = {name: s for name, s in statuses.items() if s not in {"success", "pass"}}
@@ -393,6 +400,53 @@ def test_the_analyst_warehouse_shows_identifiers_only_masked_and_hashed(graph: B
     assert masked == {"phone": "139****1111", "email": "a***@example.***", "oaid": "5b1c****7b38"}
     oneids = graph.warehouse("select distinct oneid from map_identifier_oneid")
     assert all(re.fullmatch("OID[B-V]{20}", oneid) for (oneid,) in oneids)
+
+
+# ------------------------------------------------ oneid explain on the stories
+
+
+@pytest.fixture(scope="module")
+def graph_home(graph: Build, tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """A home whose restricted store is the hand-made build's."""
+    home = Home(tmp_path_factory.mktemp("graph_home"))
+    home.restricted_dir.mkdir(parents=True)
+    home.restricted.symlink_to(graph.work / "restricted.duckdb")
+    return home
+
+
+def test_explain_says_why_a_hub_has_no_oneid(graph_home: Home) -> None:
+    explained = explain(graph_home, TABLET.split(":")[2])
+    assert explained.oneid is None
+    (refusal,) = explained.refusals
+    assert refusal.kind == "hub" and refusal.masked == "7f3a****ab01"
+    assert refusal.detail.startswith("linked to 7 identifiers of type app_user_id")
+    shopper = explain(graph_home, "app_user_id:app:U-H1")
+    assert [(cut.reason, cut.outside.identifier_key) for cut in shopper.cut_links] == [("hub", TABLET)]
+
+
+def test_explain_chains_across_a_cut_link_and_says_why(graph_home: Home) -> None:
+    user = "app_user_id:app:U-F2"
+    explained = explain(graph_home, FAMILY_DEVICE, between=(FAMILY_DEVICE, user))
+    (chain,) = explained.chains
+    (link,) = chain.links
+    assert link.cut_reason == "one_per_person" and "app_user_id of namespace app" in link.cut_detail
+    assert link.record_count == 2 and [r.record_key for r in link.records] == ["EV-F2-0", "EV-F2-1"]
+    assert all(r.file_path and r.file_line for r in link.records)
+    assert any(cut.outside.identifier_key == user and cut.reason == "one_per_person" for cut in explained.cut_links)
+    # The size cap: the chain of phones and members runs over the one link it dropped.
+    first, last = (f"phone:global:{phone}" for phone in (CHAIN_PHONES[0], CHAIN_PHONES[5]))
+    (capped,) = explain(graph_home, first, between=(first, last)).chains
+    assert [link.cut_reason for link in capped.links if link.cut_reason] == ["max_size"]
+
+
+def test_explain_shows_must_links_and_rejected_values(graph_home: Home) -> None:
+    (chain,) = explain(graph_home, MUST_A, between=(MUST_A, MUST_B)).chains
+    assert chain.is_intact and [link.is_must_link for link in chain.links] == [True]
+    for typed, reason in (("1.39123E+10", "scientific_notation"), ("13800138000", "blocklisted")):
+        explained = explain(graph_home, typed)
+        assert explained.oneid is None
+        assert {(r.kind, r.reason) for r in explained.refusals} == {("rejected_value", reason)}
+        assert all(r.records for r in explained.refusals)
 
 
 # ------------------------------------------------------- a test that fails

@@ -1,9 +1,21 @@
-{{ config(enabled=false) }}  {#- drafted for issue 4 item 6; enabled once map_identifier_oneid reads it -#}
-{#- The OneID change log: last night's log plus tonight's changes.
-    merged   all of an old OneID's identifiers now sit in a component that kept an older OneID;
-    split    part of an old OneID's identifiers left for another component;
-    created  a component with no identifier that held a OneID before;
-    retired  an old OneID none of whose identifiers is in the graph any more. -#}
+{#- The OneID change log: last night's log plus tonight's changes, one row
+    per (old OneID, new OneID) pair of a change.
+    created  a new OneID made of identifiers that held no OneID before;
+    merged   identifiers of an old OneID now sit in a component that kept
+             another, older OneID (all of them: the old one is gone; some:
+             part of it moved over, e.g. a family device now used most by
+             its other user);
+    split    identifiers of an old OneID left the part that kept it (or
+             merged away) for a component with a new OneID;
+    retired  none of an old OneID's identifiers is in the graph any more.
+    The cause says why: `new_identifiers`, `must_link` (an override joins
+    them), `max_size`, `one_per_person`, `cannot_link` (a guardrail cut a
+    link between the identifiers that moved and the rest of their old
+    OneID), `new_links` (records link them to the survivor), `hub` (one of
+    its identifiers became a hub and its links were cut), `links_gone`
+    (none of these: its links left the graph, e.g. a newly blocklisted
+    value), `identifiers_gone` (retired). -#}
+
 with
 
 assignments as (
@@ -24,28 +36,97 @@ earlier_changes as (
 
 ),
 
-moved as (
+link_cuts as (
 
-    select
-        last_night.oneid as old_oneid,
-        assignments.oneid as new_oneid,
-        count(*) as identifiers_moved
-
-    from assignments
-    inner join last_night on assignments.identifier_hash = last_night.identifier_hash
-    where assignments.oneid <> last_night.oneid
-    group by last_night.oneid, assignments.oneid
+    select * from {{ ref('int_identity_link_cuts') }}
 
 ),
 
-old_oneid_sizes as (
+hubs as (
 
-    select last_night.oneid, count(*) as identifiers_before,
-        sum(case when assignments.oneid = last_night.oneid then 1 else 0 end) as identifiers_kept,
-        sum(case when assignments.identifier_hash is null then 1 else 0 end) as identifiers_gone
+    select hubs.identifier_key, identifiers.identifier_hash
+    from {{ ref('int_identity_hubs') }} as hubs
+    inner join {{ ref('int_identifiers') }} as identifiers on hubs.identifier_key = identifiers.identifier_key
+
+),
+
+must_links as (
+
+    select identifier_key_a, identifier_key_b
+    from {{ ref('int_identity_overrides') }}
+    where rule = 'must_link' and is_applicable
+
+),
+
+moved as (
+
+    select
+        previous_oneid as old_oneid,
+        oneid as new_oneid,
+        max(case when is_inherited then 1 else 0 end) = 1 as is_into_existing_oneid,
+        count(*) as identifiers_moved
+
+    from assignments
+    where previous_oneid is not null and oneid <> previous_oneid
+    group by previous_oneid, oneid
+
+),
+
+link_cut_ends as (
+
+    select identifier_key_a as moved_key, identifier_key_b as other_key, cut_reason from link_cuts
+    union all
+    select identifier_key_b as moved_key, identifier_key_a as other_key, cut_reason from link_cuts
+
+),
+
+{#- A guardrail cut a link between identifiers that moved and the rest of
+    their old OneID. -#}
+cut_between_parts as (
+
+    select
+        moved_end.previous_oneid as old_oneid,
+        moved_end.oneid as new_oneid,
+        min(link_cut_ends.cut_reason) as cut_reason
+
+    from link_cut_ends
+    inner join assignments as moved_end on link_cut_ends.moved_key = moved_end.identifier_key
+    inner join assignments as other_end on link_cut_ends.other_key = other_end.identifier_key
+    where moved_end.previous_oneid = other_end.previous_oneid
+        and moved_end.oneid <> moved_end.previous_oneid
+        and other_end.oneid <> moved_end.oneid
+    group by moved_end.previous_oneid, moved_end.oneid
+
+),
+
+oneids_with_new_hubs as (
+
+    select distinct last_night.oneid
     from last_night
-    left join assignments on last_night.identifier_hash = assignments.identifier_hash
-    group by last_night.oneid
+    inner join hubs on last_night.identifier_hash = hubs.identifier_hash
+
+),
+
+must_link_ends as (
+
+    select identifier_key_a as moved_key, identifier_key_b as other_key from must_links
+    union all
+    select identifier_key_b as moved_key, identifier_key_a as other_key from must_links
+
+),
+
+{#- A must-link joins identifiers that moved to one from elsewhere. -#}
+must_linked as (
+
+    select distinct
+        moved_end.previous_oneid as old_oneid,
+        moved_end.oneid as new_oneid
+
+    from must_link_ends
+    inner join assignments as moved_end on must_link_ends.moved_key = moved_end.identifier_key
+    inner join assignments as other_end on must_link_ends.other_key = other_end.identifier_key
+    where moved_end.oneid = other_end.oneid
+        and moved_end.previous_oneid <> coalesce(other_end.previous_oneid, '')
 
 ),
 
@@ -54,15 +135,22 @@ moved_classified as (
     select
         moved.old_oneid,
         moved.new_oneid,
-        case when old_oneid_sizes.identifiers_kept = 0 then 'merged' else 'split' end as change_kind,
+        case when moved.is_into_existing_oneid then 'merged' else 'split' end as change_kind,
         case
-            when old_oneid_sizes.identifiers_kept = 0 then 'linked to an older OneID, which survives the merge'
-            else 'the link to the rest of the OneID was cut or removed'
+            when moved.is_into_existing_oneid and must_linked.old_oneid is not null then 'must_link'
+            when cut_between_parts.cut_reason is not null then cut_between_parts.cut_reason
+            when moved.is_into_existing_oneid then 'new_links'
+            when oneids_with_new_hubs.oneid is not null then 'hub'
+            else 'links_gone'
         end as cause,
         moved.identifiers_moved
 
     from moved
-    inner join old_oneid_sizes on moved.old_oneid = old_oneid_sizes.oneid
+    left join must_linked
+        on moved.old_oneid = must_linked.old_oneid and moved.new_oneid = must_linked.new_oneid
+    left join cut_between_parts
+        on moved.old_oneid = cut_between_parts.old_oneid and moved.new_oneid = cut_between_parts.new_oneid
+    left join oneids_with_new_hubs on moved.old_oneid = oneids_with_new_hubs.oneid
 
 ),
 
@@ -72,13 +160,26 @@ created as (
         cast(null as {{ dbt.type_string() }}) as old_oneid,
         oneid as new_oneid,
         'created' as change_kind,
-        'new identifiers' as cause,
+        'new_identifiers' as cause,
         count(*) as identifiers_moved
 
     from assignments
     where not is_inherited
-      and oneid not in (select new_oneid from moved)
     group by oneid
+    having max(case when previous_oneid is null then 0 else 1 end) = 0
+
+),
+
+old_oneids as (
+
+    select
+        last_night.oneid,
+        count(*) as identifiers_before,
+        count(assignments.identifier_hash) as identifiers_remaining
+
+    from last_night
+    left join assignments on last_night.identifier_hash = assignments.identifier_hash
+    group by last_night.oneid
 
 ),
 
@@ -88,11 +189,11 @@ retired as (
         oneid as old_oneid,
         cast(null as {{ dbt.type_string() }}) as new_oneid,
         'retired' as change_kind,
-        'none of its identifiers is in the graph any more' as cause,
-        identifiers_gone as identifiers_moved
+        'identifiers_gone' as cause,
+        identifiers_before as identifiers_moved
 
-    from old_oneid_sizes
-    where identifiers_gone = identifiers_before
+    from old_oneids
+    where identifiers_remaining = 0
 
 ),
 

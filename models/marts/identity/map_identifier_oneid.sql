@@ -22,7 +22,8 @@ final as (
         first_seen_at,
         last_seen_at,
         record_count,
-        sources
+        sources,
+        oneid_created_on
     from identifier_oneids
 
 )

@@ -1,0 +1,33 @@
+{#- Lifecycle stage and activity status per person and brand (every OneID
+    with an order, an App event or a membership of the brand):
+    int_tags__lifecycle, brand scopes. Rules in docs/tags.md
+    ("Lifecycle and status"). -#}
+
+with
+
+lifecycle as (
+
+    select * from {{ ref('int_tags__lifecycle') }}
+    where scope <> 'group'
+
+),
+
+final as (
+
+    select
+        oneid,
+        scope as brand,
+        lifecycle_stage,
+        cast(valid_orders as {{ dbt.type_int() }}) as valid_orders,
+        first_purchase_on,
+        cast(days_since_first_purchase as {{ dbt.type_int() }}) as days_since_first_purchase,
+        is_member,
+        activity_status,
+        last_interaction_on,
+        cast(days_since_last_interaction as {{ dbt.type_int() }}) as days_since_last_interaction,
+        status_cycle_days
+    from lifecycle
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Identity tools over the restricted store: `oneid explain` and `oneid evaluate`."""

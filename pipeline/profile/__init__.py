@@ -1,0 +1,1 @@
+"""`oneid profile`: one person's 360-degree view from the published warehouse."""

@@ -1,0 +1,1 @@
+"""`oneid report`: one self-contained offline HTML file of charts about the night."""
