@@ -10,6 +10,7 @@ ONEID       := $(VENV)/bin/oneid
 DEMO_HOME   ?= data/demo
 DEMO_PERSONS ?= 2000
 DEMO_DAYS   ?= 60
+DEMO_FIRST_NIGHT_DAYS_AGO ?= 30
 # 2,000 demo people make audiences far below the platforms' real minimums
 # (docs/activation.md); the demo lowers them so that files get written.
 DEMO_MIN_AUDIENCE ?= 10
@@ -34,6 +35,9 @@ setup: $(VENV)/.synced
 demo: setup
 	rm -rf $(DEMO_HOME)
 	$(ONEID) generate --home $(DEMO_HOME) --persons $(DEMO_PERSONS) --days $(DEMO_DAYS) --seed 7
+	@# Two nights, a month apart, so that the report shows AIPL flow and OneID changes.
+	ONEID_EXPORT_MIN_AUDIENCE=$(DEMO_MIN_AUDIENCE) $(ONEID) run --home $(DEMO_HOME) \
+		--date $$($(VENV)/bin/python -c 'from datetime import timedelta; from pipeline.cli import yesterday_in_china; print(yesterday_in_china() - timedelta(days=$(DEMO_FIRST_NIGHT_DAYS_AGO)))')
 	ONEID_EXPORT_MIN_AUDIENCE=$(DEMO_MIN_AUDIENCE) $(ONEID) run --home $(DEMO_HOME)
 	@echo
 	@echo "warehouse: $(DEMO_HOME)/warehouse/oneid.duckdb   (query: $(VENV)/bin/duckdb -readonly $(DEMO_HOME)/warehouse/oneid.duckdb)"

@@ -97,7 +97,8 @@ def test_analyst_warehouse_holds_no_raw_phone_or_email(published_home: Home) -> 
     assert on_disk["run_id"] == record.run_id
 
 
-@pytest.mark.parametrize("failing_stage", ["ingest", "validate", "build"])
+# "build" is covered by test_next_run_after_a_failed_night_succeeds: one build fewer.
+@pytest.mark.parametrize("failing_stage", ["ingest", "validate"])
 def test_failure_after_a_stage_leaves_yesterday_untouched(
     home_copy: Home, failing_stage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,6 +119,8 @@ def test_failure_after_a_stage_leaves_yesterday_untouched(
 
 
 def test_next_run_after_a_failed_night_succeeds(home_copy: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A night that fails after its build leaves yesterday untouched; the next night succeeds."""
+    before = snapshot(home_copy)
     real = STAGES["build"]
 
     def fail(ctx: nightly.RunContext):
@@ -125,8 +128,12 @@ def test_next_run_after_a_failed_night_succeeds(home_copy: Home, monkeypatch: py
         raise StageFailed("injected failure after build")
 
     monkeypatch.setitem(STAGES, "build", Stage(real.name, real.description, fail))
-    with pytest.raises(StageFailed):
+    with pytest.raises(StageFailed, match="injected"):
         execute(home_copy, "run", DEMO_END)
+    assert snapshot(home_copy) == before
+    failed = load_run_records(home_copy)[-1]
+    assert failed.status == "failed" and failed.error["exit_code"] == StageFailed.exit_code
+    assert failed.stages[-1].name == "build" and failed.stages[-1].status == "failed"
     monkeypatch.setitem(STAGES, "build", real)
     record = execute(home_copy, "run", DEMO_END)
     assert record.status == "succeeded"
