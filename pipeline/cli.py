@@ -108,7 +108,7 @@ def _execute(command: str, home: Path | None, raw_date: str | None, force: bool,
 def run(
     home: HomeOption = None, date_: DateOption = None, force: ForceOption = False, strict: StrictOption = False
 ) -> None:
-    """Run the whole night: ingest -> validate -> dbt build -> publish."""
+    """Run the whole night: ingest -> validate -> dbt build -> export -> report -> publish."""
     _execute("run", home, date_, force, strict)
 
 

@@ -26,6 +26,12 @@ HOUR_WEIGHTS = np.array(
     dtype=np.float64,
 )
 
+# Stores sell during opening hours only (10:00-22:00), busiest in the evening and at weekends' afternoons.
+STORE_HOUR_WEIGHTS = np.array(
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 4, 4, 5, 5, 5, 5, 6, 7, 7, 5, 0, 0],
+    dtype=np.float64,
+)
+
 
 @dataclass(frozen=True)
 class Window:
@@ -64,9 +70,9 @@ class Window:
         return np.array(sorted(found), dtype=np.int64)
 
 
-def clock_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Seconds after midnight following the daily activity curve."""
-    hours = rng.choice(24, size=n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
+def clock_seconds(rng: np.random.Generator, n: int, weights: np.ndarray = HOUR_WEIGHTS) -> np.ndarray:
+    """Seconds after midnight following a daily curve (default: online activity)."""
+    hours = rng.choice(24, size=n, p=weights / weights.sum())
     return hours * 3600 + rng.integers(0, 3600, size=n)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.demo.brands import BRANDS, brand_index
-from pipeline.demo.calendar import SECONDS_PER_DAY, Window, clock_seconds
+from pipeline.demo.calendar import SECONDS_PER_DAY, STORE_HOUR_WEIGHTS, Window, clock_seconds
 from pipeline.demo.catalog import PRODUCT_LINES, price_on
 from pipeline.demo.randomness import chance, group_ranks, stream
 
@@ -192,7 +192,8 @@ def build_orders(
     orders = _switch_and_pull(rng, _due_orders(rng, streams, window), memberships, window)
     n = orders.height
     channel = orders["channel"].to_numpy()
-    created = window.seconds_of_day(orders["day"].to_numpy()) + clock_seconds(rng, n)
+    clock = np.where(channel == Channel.POS, clock_seconds(rng, n, STORE_HOUR_WEIGHTS), clock_seconds(rng, n))
+    created = window.seconds_of_day(orders["day"].to_numpy()) + clock
     orders = orders.with_columns(created_s=pl.Series(values=created)).sort("created_s", "m", "line")
     orders = orders.with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
 
