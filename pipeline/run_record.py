@@ -113,8 +113,17 @@ def history_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
                 "started_at": record.started_at,
                 "ended_at": record.ended_at,
                 "seconds": record.seconds,
-                "stages_json": json.dumps([asdict(s) for s in record.stages], ensure_ascii=False, default=str),
+                "stages_json": json.dumps([_stage_summary(s) for s in record.stages], ensure_ascii=False, default=str),
                 "error_message": (record.error or {}).get("message"),
             }
         )
     return rows
+
+
+def _stage_summary(stage: StageRecord) -> dict[str, Any]:
+    """A stage as the warehouse keeps it: timings and row counts. The detail (file
+    outcomes with their sha256 digests, dbt results) stays in the run's JSON record:
+    it is bulky, and a hex digest can hold a run of digits that reads as a phone."""
+    summary = asdict(stage)
+    del summary["detail"]
+    return summary
