@@ -89,10 +89,29 @@ def _scan_source(inbox: Path, source: Source, business_date: date, scan: InboxSc
             continue
         for item in sorted(entry.iterdir()):
             item_relative = f"{relative}/{item.name}"
-            if item.is_dir():
-                scan.notices.append(InboxNotice(item_relative, "nested folder in a delivery folder; ignored"))
+            refusal = _not_a_delivery(inbox, item)
+            if refusal:
+                scan.notices.append(InboxNotice(item_relative, refusal))
                 continue
             scan.deliveries.append(Delivery(item, item_relative, source, delivery_date))
+
+
+def _not_a_delivery(inbox: Path, item: Path) -> str | None:
+    """Why an entry of a delivery folder is not a file to read, if it is not.
+
+    A named pipe would block the night forever, and a link out of the inbox
+    would copy some other file's lines (say /etc/passwd) into the quarantine.
+    """
+    if item.is_symlink():
+        if not item.exists():
+            return "broken symbolic link; ignored"
+        if not item.resolve().is_relative_to(inbox.resolve()):
+            return "symbolic link to a file outside the inbox; ignored"
+    if item.is_dir():
+        return "nested folder in a delivery folder; ignored"
+    if not item.is_file():
+        return "not a regular file (a pipe, socket or device); ignored"
+    return None
 
 
 def _folder_date(name: str) -> date | None:

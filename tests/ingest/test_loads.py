@@ -4,7 +4,9 @@ forced reloads, rollback and reconciliation."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -118,6 +120,28 @@ def test_strays_in_the_inbox_are_reported(lake: Lake) -> None:
         ) + ")",
     ]
     assert result.to_record()["notices"] == [str(n) for n in result.notices]
+
+
+def test_links_out_of_the_inbox_and_pipes_are_never_read(lake: Lake, tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    lake.deliver("products", "catalog.csv", PRODUCTS)
+    folder = lake.home.inbox / "products" / DAY.isoformat()
+    (folder / "outside.csv").symlink_to(secret)
+    (folder / "broken.csv").symlink_to(tmp_path / "missing.csv")
+    (folder / "inside.csv").symlink_to(folder / "catalog.csv")
+    os.mkfifo(folder / "pipe.csv")  # reading it would block the night forever
+    result = lake.land()
+    assert sorted(str(n) for n in result.notices) == [
+        f"products/{DAY}/broken.csv: broken symbolic link; ignored",
+        f"products/{DAY}/outside.csv: symbolic link to a file outside the inbox; ignored",
+        f"products/{DAY}/pipe.csv: not a regular file (a pipe, socket or device); ignored",
+    ]
+    assert sorted((f.file_path, f.status) for f in result.files) == [
+        (f"products/{DAY}/catalog.csv", "loaded"),
+        (f"products/{DAY}/inside.csv", "duplicate"),
+    ]
 
 
 def test_a_renamed_file_with_a_wrong_extension_loads_once_fixed(lake: Lake) -> None:
