@@ -2,8 +2,10 @@
 dbt sources readable before a source has ever delivered anything.
 
 Layout (relative to the home):
-  lake/raw/<source>/load_date=YYYY-MM-DD/<load_id>__<sha12>.parquet
-  lake/quarantine/<source>/load_date=YYYY-MM-DD/<load_id>__<sha12>.parquet
+  lake/raw/<source>/load_date=YYYY-MM-DD/<load_id>__<part>.parquet
+  lake/quarantine/<source>/load_date=YYYY-MM-DD/<load_id>__<part>.parquet
+(a part holds the rows of one batch of delivered files; `_file_path` and
+`_file_sha256` say which file each row comes from)
   lake/files/<load_id>.parquet          (file registry + reconciliation)
   lake/<area>/<source>/_schema.parquet  (zero rows: the source's schema)
 """
@@ -48,8 +50,8 @@ def partition_dir(root: Path, source: str, load_date: date) -> Path:
     return root / source / f"load_date={load_date.isoformat()}"
 
 
-def landed_file_name(load_id: str, file_sha256: str) -> str:
-    return f"{load_id}__{file_sha256[:12]}.parquet"
+def landed_file_name(load_id: str, part: str) -> str:
+    return f"{load_id}__{part}.parquet"
 
 
 def write_schema_files(home: Home, sources: tuple[Source, ...] = SOURCES) -> None:
@@ -73,12 +75,22 @@ def registry_file(home: Home, load_id: str) -> Path:
     return home.file_registry / f"{load_id}.parquet"
 
 
-def landed_path(home: Home, source: str, load_date: date, load_id: str, file_sha256: str) -> Path:
-    return partition_dir(home.raw, source, load_date) / landed_file_name(load_id, file_sha256)
+def landed_path(home: Home, source: str, load_date: date, load_id: str, part: str) -> Path:
+    return partition_dir(home.raw, source, load_date) / landed_file_name(load_id, part)
 
 
-def quarantine_path(home: Home, source: str, load_date: date, load_id: str, file_sha256: str) -> Path:
-    return partition_dir(home.quarantine, source, load_date) / landed_file_name(load_id, file_sha256)
+def quarantine_path(home: Home, source: str, load_date: date, load_id: str, part: str) -> Path:
+    return partition_dir(home.quarantine, source, load_date) / landed_file_name(load_id, part)
+
+
+def load_parts(home: Home, source: str, load_date: date, load_id: str) -> list[Path]:
+    """The landed and quarantined Parquet files one load wrote for one source."""
+    name = landed_file_name(glob.escape(load_id), "*")
+    found = [
+        *partition_dir(home.raw, source, load_date).glob(name),
+        *partition_dir(home.quarantine, source, load_date).glob(name),
+    ]
+    return sorted(p for p in found if p.stem.rsplit("__", 1)[0] == load_id)
 
 
 def load_data_files(home: Home, load_id: str) -> list[Path]:

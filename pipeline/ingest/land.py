@@ -1,10 +1,11 @@
 """Land the night's deliveries: inbox -> lake (Parquet) + quarantine + file registry.
 
 `land_deliveries` takes every delivery dated on or before the business date
-that no earlier load has looked at, lands one Parquet file per delivered file
-and records each file in the registry. Files of one source are read and
-validated in batches, so a thousand small files cost about what one large
-file of the same size costs.
+that no earlier load has looked at and records each file in the registry.
+Files of one source are read, validated and written in batches (one landed
+and one quarantine Parquet file per batch, every row carrying its delivered
+file and line), so a thousand small files cost about what one large file of
+the same size costs.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pipeline.ingest.decoding import UnreadableFile
 from pipeline.ingest.inbox import Delivery, InboxNotice, scan_inbox
 from pipeline.ingest.jsonl_reader import read_jsonl_batch
 from pipeline.ingest.lake import landed_path, load_data_files, quarantine_path, registry_file, write_schema_files
-from pipeline.ingest.landing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, rows_by_file, write_files
+from pipeline.ingest.landing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, rows_per_file, write_files
 from pipeline.ingest.lines import line_offsets, line_text
 from pipeline.ingest.opening import OpenedFile, has_accepted_extension, open_delivery
 from pipeline.ingest.raw_rows import FILE, LINE, RAW, FileShape, ReadBatch
@@ -45,6 +46,10 @@ __all__ = ["FileOutcome", "LoadResult", "land_deliveries", "rollback_load"]
 BATCH_BYTES = 256 * 1024 * 1024
 # Files read and hashed ahead of the one being triaged.
 READ_AHEAD_FILES = 2
+# Batches landed side by side while the next one is read: polars releases the
+# GIL, so two batches keep both cores of a small machine busy. The batches in
+# flight (these plus the one being read) bound the memory a load needs.
+LANDING_THREADS = 2
 
 _ROW_COUNTS = ("rows_read", "rows_landed", "rows_quarantined")
 
@@ -195,21 +200,28 @@ def land_deliveries(
     first_of_content: dict[str, str] = {}
     finished: dict[str, FileOutcome] = {}
     outcomes: list[FileOutcome] = []
-    for source in chosen:
-        items: list[_Item] = []
-        pending_bytes = 0
-        todo = [
-            d for d in scan.deliveries if d.source is source and (force or d.file_path not in history.paths)
-        ]
-        for delivery, data, sha in _read_ahead(todo):
-            item = _triage(load, delivery, data, sha, known, first_of_content)
-            items.append(item)
-            if isinstance(item, OpenedFile):
-                pending_bytes += item.payload_bytes
-            if pending_bytes >= BATCH_BYTES:
-                outcomes += _finish(load, source, items, finished, progress)
-                items, pending_bytes = [], 0
-        outcomes += _finish(load, source, items, finished, progress)
+    landing: deque[tuple[list[_Item], Future[dict[str, FileOutcome]]]] = deque()
+
+    def settle_oldest() -> None:
+        items, future = landing.popleft()
+        outcomes.extend(_settle(load, items, future.result(), finished, progress))
+
+    pool = ThreadPoolExecutor(max_workers=LANDING_THREADS, thread_name_prefix="landing")
+    try:
+        for source in chosen:
+            todo = [
+                d for d in scan.deliveries if d.source is source and (force or d.file_path not in history.paths)
+            ]
+            triaged = (_triage(load, *read, known, first_of_content) for read in _read_ahead(todo))
+            for part, items in enumerate(_batches(triaged)):
+                landing.append((items, pool.submit(_land_opened, load, source, part, items)))
+                while len(landing) > LANDING_THREADS:
+                    settle_oldest()
+        while landing:
+            settle_oldest()
+    finally:
+        # After a failure, no new batch starts and the running ones end before anything is rolled back.
+        pool.shutdown(wait=True, cancel_futures=True)
     write_registry(home, load_id, outcomes)
     if force:
         forget_earlier(
@@ -323,15 +335,34 @@ def _triage(
         )
 
 
-def _finish(
+def _batches(items: Iterator[_Item]) -> Iterator[list[_Item]]:
+    """Items in batches whose opened files hold about BATCH_BYTES (the last one may be empty)."""
+    batch: list[_Item] = []
+    pending_bytes = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, OpenedFile):
+            pending_bytes += item.payload_bytes
+        if pending_bytes >= BATCH_BYTES:
+            yield batch
+            batch, pending_bytes = [], 0
+    yield batch
+
+
+def _land_opened(load: _Load, source: Source, part: int, items: list[_Item]) -> dict[str, FileOutcome]:
+    """Outcomes of the opened files among `items`, by file path, once they are landed."""
+    opened = [item for item in items if isinstance(item, OpenedFile)]
+    return {o.file_path: o for o in _land_batch(load, source, part, opened)} if opened else {}
+
+
+def _settle(
     load: _Load,
-    source: Source,
     items: list[_Item],
+    landed: dict[str, FileOutcome],
     finished: dict[str, FileOutcome],
     progress: Callable[[FileOutcome], None] | None,
 ) -> list[FileOutcome]:
-    opened = [item for item in items if isinstance(item, OpenedFile)]
-    landed = {o.file_path: o for o in _land_batch(load, source, opened)} if opened else {}
+    """The outcome of every item of a landed batch, in delivery order."""
     results = []
     for item in items:
         if isinstance(item, FileOutcome):
@@ -361,18 +392,16 @@ def _same_bytes_outcome(load: _Load, item: _SameBytes, original: FileOutcome) ->
     )
 
 
-def _land_batch(load: _Load, source: Source, opened: list[OpenedFile]) -> list[FileOutcome]:
+def _land_batch(load: _Load, source: Source, part: int, opened: list[OpenedFile]) -> list[FileOutcome]:
+    """Read, judge and write the opened files of one batch (`part` numbers the batches of a source)."""
     batch = READERS[source.file_format](source, [o.payload for o in opened])
     landed, quarantined = judge(source, batch.frame)
     quarantined = _recover_raw_text(quarantined, opened)
-    read = rows_by_file(batch.frame)
-    landed_by_file, quarantined_by_file = rows_by_file(landed), rows_by_file(quarantined)
+    read, landed_rows, quarantined_rows = (rows_per_file(f) for f in (batch.frame, landed, quarantined))
     reasons: dict[int, dict[str, int]] = {}
     for file, reason, count in quarantined.group_by(FILE, REASON).len().sort(FILE, REASON).iter_rows():
         reasons.setdefault(file, {})[reason] = count
-    counts = [
-        (_height(read, i), _height(landed_by_file, i), _height(quarantined_by_file, i)) for i in range(len(opened))
-    ]
+    counts = [(read.get(i, 0), landed_rows.get(i, 0), quarantined_rows.get(i, 0)) for i in range(len(opened))]
     for item, (rows_read, rows_landed, rows_quarantined) in zip(opened, counts):
         if rows_read != rows_landed + rows_quarantined:
             raise BadInputError(
@@ -381,24 +410,17 @@ def _land_batch(load: _Load, source: Source, opened: list[OpenedFile]) -> list[F
             )
     files = [DeliveredFile(o.delivery.file_path, o.file_sha256, o.delivery.delivery_date) for o in opened]
     stamp = LoadStamp(load.load_id, load.business_date, load.loaded_at)
-    where = (load.home, source.name, load.business_date, load.load_id)
-    jobs = [
-        (partial(lake_rows, source, rows, files[i], stamp), landed_path(*where, files[i].file_sha256))
-        for i, rows in landed_by_file.items()
-    ]
-    jobs += [
-        (partial(quarantine_rows, source, rows, files[i], stamp), quarantine_path(*where, files[i].file_sha256))
-        for i, rows in quarantined_by_file.items()
-    ]
+    where = (load.home, source.name, load.business_date, load.load_id, f"part{part:04d}")
+    jobs = []
+    if landed.height:
+        jobs.append((partial(lake_rows, source, landed, files, stamp), landed_path(*where)))
+    if quarantined.height:
+        jobs.append((partial(quarantine_rows, source, quarantined, files, stamp), quarantine_path(*where)))
     write_files(jobs)
     return [
         _read_outcome(load, item, batch.shapes[index], counts[index], reasons.get(index, {}))
         for index, item in enumerate(opened)
     ]
-
-
-def _height(rows_of_files: dict[int, pl.DataFrame], index: int) -> int:
-    return rows_of_files[index].height if index in rows_of_files else 0
 
 
 def _read_outcome(

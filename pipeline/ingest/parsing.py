@@ -57,10 +57,12 @@ def _texts(source: Source, rows: pl.DataFrame, cleaned_first: list[str]) -> pl.D
     if names:
         escaped = texts.select(pl.col(n).str.starts_with('="').any() for n in names).row(0)
         texts = texts.with_columns(unwrap_excel_escape(n) for n, found in zip(names, escaped) if found)
-    # Empty text is no value (CSV empty fields are null already; XLSX and JSON can hold "").
+    # Empty text is no value. CSV empty fields are null already, XLSX and JSON
+    # can hold "": only the columns that do are rewritten.
+    names = [text_column(h) for h in headers]
+    has_empty = texts.select((pl.col(n).str.len_bytes() == 0).any() for n in names).row(0)
     return texts.with_columns(
-        pl.when(pl.col(text_column(h)).str.len_bytes() > 0).then(pl.col(text_column(h))).alias(text_column(h))
-        for h in headers
+        pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n, found in zip(names, has_empty) if found
     )
 
 

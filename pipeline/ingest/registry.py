@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from pipeline.home import Home
-from pipeline.ingest.lake import FILE_REGISTRY_SCHEMA, SCHEMA_FILE, landed_path, quarantine_path, registry_file
+from pipeline.ingest.lake import FILE_REGISTRY_SCHEMA, SCHEMA_FILE, load_parts, registry_file
 from pipeline.ingest.reasons import FileRejection, FileStatus
 
 
@@ -112,8 +113,9 @@ def forget_earlier(home: Home, load_id: str, paths: set[str], contents: set[str]
     """After a forced reload: drop what earlier loads recorded and landed for the same files.
 
     `paths` are the inbox paths this load looked at; `contents` the hashes it
-    landed or quarantined rows for. Earlier landed/quarantined Parquet files
-    of those hashes are deleted so that no row is doubled.
+    landed or quarantined rows for. The earlier registry rows of those paths
+    and contents go, and with them the landed and quarantined rows they
+    account for, so that no row is doubled.
     """
     for path in sorted(home.file_registry.glob("*.parquet")):
         if path.name == SCHEMA_FILE or path.stem == load_id:
@@ -125,12 +127,18 @@ def forget_earlier(home: Home, load_id: str, paths: set[str], contents: set[str]
         gone = rows.filter(replaced)
         if gone.height == 0:
             continue
-        for source, load_date, earlier_load, sha in gone.select(
-            "source", "load_date", "load_id", "file_sha256"
-        ).iter_rows():
-            for data_file in (
-                landed_path(home, source, load_date, earlier_load, sha),
-                quarantine_path(home, source, load_date, earlier_load, sha),
-            ):
-                data_file.unlink(missing_ok=True)
+        for (source, load_date, earlier_load), files in gone.group_by("source", "load_date", "load_id"):
+            for data_file in load_parts(home, source, load_date, earlier_load):
+                _drop_rows_of(data_file, files["file_path"])
         write_parquet_atomically(rows.filter(~replaced), path)
+
+
+def _drop_rows_of(data_file: Path, file_paths: pl.Series) -> None:
+    rows = pl.read_parquet(data_file)
+    kept = rows.filter(~pl.col("_file_path").is_in(file_paths.implode()))
+    if kept.height == rows.height:
+        return
+    if kept.height == 0:
+        data_file.unlink()
+    else:
+        write_parquet_atomically(kept, data_file)

@@ -102,6 +102,40 @@ def test_unknown_keys_are_recorded_as_schema_drift(lake: Lake) -> None:
     assert (outcome.status, outcome.extra_columns) == ("loaded", "device.model, session")
 
 
+def test_schema_drift_is_told_per_file_of_a_batch(lake: Lake) -> None:
+    # A device that is text in one file would read as text for all files together,
+    # hiding the new key of the other file's device object.
+    lake.deliver("app_events", "a_plain.jsonl", jsonl_of(event("e1")))
+    lake.deliver("app_events", "b_text_device.jsonl", jsonl_of(event("e2", device="ipad")))
+    lake.deliver("app_events", "c_new_key.jsonl", jsonl_of(event("e3", device={**EVENT["device"], "model": "X"})))
+    lake.deliver("app_events", "d_new_top.jsonl", jsonl_of(event("e4", session="s4")))
+    result = lake.land()
+    names = ("a_plain.jsonl", "b_text_device.jsonl", "c_new_key.jsonl", "d_new_top.jsonl")
+    assert {name: lake.outcome(result, name).extra_columns for name in names} == {
+        "a_plain.jsonl": None,
+        "b_text_device.jsonl": None,
+        "c_new_key.jsonl": "device.model",
+        "d_new_top.jsonl": "session",
+    }
+
+
+def test_schema_drift_of_files_read_together(lake: Lake) -> None:
+    lake.deliver("app_events", "a_plain.jsonl", jsonl_of(event("e1"), event("e2")))
+    lake.deliver("app_events", "b_session.jsonl", jsonl_of(event("e3", session="s3", trace="t")))
+    lake.deliver("app_events", "c_null_session.jsonl", jsonl_of(event("e4", session=None)))
+    lake.deliver("app_events", "d_blank.jsonl", "\n\n")
+    lake.deliver("app_events", "e_session_as_value.jsonl", jsonl_of(event("e5", event="session")))
+    result = lake.land()
+    names = ("a_plain", "b_session", "c_null_session", "d_blank", "e_session_as_value")
+    assert {name: lake.outcome(result, f"{name}.jsonl").extra_columns for name in names} == {
+        "a_plain": None,
+        "b_session": "session, trace",
+        "c_null_session": "session",  # a key without a value is still a new key
+        "d_blank": None,
+        "e_session_as_value": None,
+    }
+
+
 def test_numbers_and_objects_where_text_is_expected(lake: Lake) -> None:
     user = {**JSON_RECORDS["wechat_miniapp_users"], "phone": 13812345678, "nickname": {"zh": "小明"}}
     lake.deliver("wechat_miniapp_users", "users.jsonl", jsonl_of(user))

@@ -82,6 +82,27 @@ def test_force_reloads_and_replaces_the_earlier_landing(lake: Lake) -> None:
     assert registry.height == 2 and set(registry["load_id"]) == {"L2"}
 
 
+def test_force_keeps_the_rows_of_files_it_did_not_reload(lake: Lake) -> None:
+    # Both files land in one Parquet part of L1; only one of them is reloaded.
+    withdrawn = lake.deliver("eshop_orders", "kept.csv", eshop_file("K1", "bad\nK2"))
+    lake.deliver("eshop_orders", "reloaded.csv", eshop_file("R1", "bad\nR2"))
+    lake.land()
+    assert sorted(p.name for p in lake.home.raw.glob("eshop_orders/*/*.parquet")) == ["L1__part0000.parquet"]
+    withdrawn.unlink()  # the vendor withdrew it: the forced reload no longer sees it
+    lake.land(load_id="L2", force=True)
+    landed = lake.landed("eshop_orders").sort("order_id")
+    assert landed.select("order_id", "_load_id").rows() == [("K1", "L1"), ("K2", "L1"), ("R1", "L2"), ("R2", "L2")]
+    quarantined = lake.quarantined("eshop_orders").sort("_load_id")
+    assert quarantined.select("_file_path", "_load_id").rows() == [
+        (f"eshop_orders/{DAY}/kept.csv", "L1"),
+        (f"eshop_orders/{DAY}/reloaded.csv", "L2"),
+    ]
+    assert sorted(lake.registry().select("file_path", "load_id").rows()) == [
+        (f"eshop_orders/{DAY}/kept.csv", "L1"),
+        (f"eshop_orders/{DAY}/reloaded.csv", "L2"),
+    ]
+
+
 def test_late_files_are_picked_up_and_future_folders_left_alone(lake: Lake) -> None:
     lake.deliver("products", "today.csv", PRODUCTS)
     lake.deliver("eshop_orders", "late.csv", eshop_file("E1"), day=DAY - timedelta(days=3))
