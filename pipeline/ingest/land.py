@@ -42,8 +42,9 @@ from pipeline.ingest.xlsx_reader import read_xlsx_batch
 
 __all__ = ["FileOutcome", "LoadResult", "land_deliveries", "rollback_load"]
 
-# Files of one source are validated together until their payloads reach this size.
-BATCH_BYTES = 256 * 1024 * 1024
+# Files of one source are landed together until their text reaches this size
+# (docs/benchmarks.md: larger batches cost more memory and no less time).
+BATCH_BYTES = 32 * 1024 * 1024
 # Files read and hashed ahead of the one being triaged.
 READ_AHEAD_FILES = 2
 # Batches landed side by side while the next one is read: polars releases the
