@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import polars as pl
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# `pipeline` first: it sets up polars' allocator as `oneid ingest` runs it (for the bare read too).
+import pipeline  # noqa: E402, F401
+import polars as pl  # noqa: E402
 
 from pipeline.home import Home  # noqa: E402
 from pipeline.ingest.land import land_deliveries  # noqa: E402

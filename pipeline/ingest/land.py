@@ -35,7 +35,14 @@ from pipeline.ingest.lines import line_offsets, line_text
 from pipeline.ingest.opening import OpenedFile, has_accepted_extension, open_delivery
 from pipeline.ingest.raw_rows import FILE, LINE, RAW, FileShape, ReadBatch
 from pipeline.ingest.reasons import FileRejection, FileStatus
-from pipeline.ingest.registry import FileOutcome, History, KnownContent, forget_earlier, write_registry
+from pipeline.ingest.registry import (
+    FileOutcome,
+    History,
+    KnownContent,
+    content_verdicts,
+    forget_earlier,
+    write_registry,
+)
 from pipeline.ingest.rules import REASON, judge
 from pipeline.ingest.sources import SOURCES, Source, get_source
 from pipeline.ingest.xlsx_reader import read_xlsx_batch
@@ -229,7 +236,7 @@ def land_deliveries(
             home,
             load_id,
             paths={o.file_path for o in outcomes},
-            contents={o.file_sha256 for o in outcomes if o.status != FileStatus.DUPLICATE.value},
+            contents=content_verdicts(outcomes),
         )
     return LoadResult(
         load_id=load_id,

@@ -82,6 +82,20 @@ def read_registry(home: Home) -> pl.DataFrame:
 _CONTENT_VERDICTS = (FileStatus.LOADED.value, FileStatus.EMPTY.value, FileStatus.REJECTED.value)
 
 
+def _is_content_verdict() -> pl.Expr:
+    name_only = pl.col("rejection_code").fill_null("") == FileRejection.UNKNOWN_EXTENSION.value
+    return pl.col("status").is_in(_CONTENT_VERDICTS) & ~name_only
+
+
+def content_verdicts(outcomes: list[FileOutcome]) -> set[str]:
+    """Hashes of the contents these outcomes judged (not duplicates, not names rejected unread)."""
+    return {
+        o.file_sha256
+        for o in outcomes
+        if o.status in _CONTENT_VERDICTS and o.rejection_code != FileRejection.UNKNOWN_EXTENSION.value
+    }
+
+
 @dataclass(frozen=True)
 class KnownContent:
     file_path: str
@@ -99,8 +113,7 @@ class History:
     @classmethod
     def read(cls, home: Home) -> "History":
         rows = read_registry(home)
-        name_only = pl.col("rejection_code").fill_null("") == FileRejection.UNKNOWN_EXTENSION.value
-        verdicts = rows.filter(pl.col("status").is_in(_CONTENT_VERDICTS) & ~name_only).sort("loaded_at", "file_path")
+        verdicts = rows.filter(_is_content_verdict()).sort("loaded_at", "file_path")
         contents: dict[str, KnownContent] = {}
         for sha, path, status, load_id in verdicts.select(
             "file_sha256", "file_path", "status", "load_id"
@@ -113,7 +126,7 @@ def forget_earlier(home: Home, load_id: str, paths: set[str], contents: set[str]
     """After a forced reload: drop what earlier loads recorded and landed for the same files.
 
     `paths` are the inbox paths this load looked at; `contents` the hashes it
-    landed or quarantined rows for. The earlier registry rows of those paths
+    gave a verdict on (`content_verdicts`). The earlier registry rows of those paths
     and contents go, and with them the landed and quarantined rows they
     account for, so that no row is doubled.
     """
@@ -122,7 +135,7 @@ def forget_earlier(home: Home, load_id: str, paths: set[str], contents: set[str]
             continue
         rows = pl.read_parquet(path)
         replaced = pl.col("file_path").is_in(list(paths)) | (
-            pl.col("file_sha256").is_in(list(contents)) & pl.col("status").is_in(_CONTENT_VERDICTS)
+            pl.col("file_sha256").is_in(list(contents)) & _is_content_verdict()
         )
         gone = rows.filter(replaced)
         if gone.height == 0:

@@ -88,15 +88,22 @@ class LoadInventory:
         return self.registry.filter(pl.col(SOURCE) == source)
 
 
+def _of_load(path: Path, load_id: str) -> bool:
+    # The glob for load `X` also matches the files of a load named `X__y`.
+    return path.stem.rsplit("__", 1)[0] == load_id
+
+
 def take_inventory(home: Home, load_id: str) -> LoadInventory:
     pattern = f"load_date=*/{glob.escape(load_id)}__*.parquet"
     raw: list[LakeFile] = []
     quarantine: list[LakeFile] = []
     for source in SOURCES:
         for path in sorted(home.source_raw(source.name).glob(pattern)):
-            raw.append(LakeFile(source.name, path, _drift(path, lake_schema(source))))
+            if _of_load(path, load_id):
+                raw.append(LakeFile(source.name, path, _drift(path, lake_schema(source))))
         for path in sorted(home.source_quarantine(source.name).glob(pattern)):
-            quarantine.append(LakeFile(source.name, path, _drift(path, QUARANTINE_SCHEMA)))
+            if _of_load(path, load_id):
+                quarantine.append(LakeFile(source.name, path, _drift(path, QUARANTINE_SCHEMA)))
     return LoadInventory(load_id, read_registry(home, load_id), tuple(raw), tuple(quarantine))
 
 

@@ -103,6 +103,19 @@ def test_force_keeps_the_rows_of_files_it_did_not_reload(lake: Lake) -> None:
     ]
 
 
+def test_force_never_forgets_content_it_only_saw_under_a_rejected_name(lake: Lake) -> None:
+    orders = lake.deliver("eshop_orders", "orders.csv", eshop_file("E1"))
+    lake.land()
+    orders.rename(orders.with_suffix(".bak"))  # a backup copy: rejected for its name, never read
+    forced = lake.land(load_id="L2", force=True)
+    assert [(f.status, f.rejection_code) for f in forced.files] == [("rejected", "unknown_extension")]
+    assert lake.landed("eshop_orders").select("order_id", "_load_id").rows() == [("E1", "L1")]
+    assert sorted(lake.registry().select("file_path", "load_id").rows()) == [
+        (f"eshop_orders/{DAY}/orders.bak", "L2"),
+        (f"eshop_orders/{DAY}/orders.csv", "L1"),
+    ]
+
+
 def test_late_files_are_picked_up_and_future_folders_left_alone(lake: Lake) -> None:
     lake.deliver("products", "today.csv", PRODUCTS)
     lake.deliver("eshop_orders", "late.csv", eshop_file("E1"), day=DAY - timedelta(days=3))
