@@ -1,10 +1,8 @@
 {#- Every identity-asserting record (an order, a POS receipt, an App event,
     a member or follower profile) with its source, when it happened, its
-    OneID and its brand (each source's brand or shop column through the seed
-    identity_brand_aliases; `unknown` when the record names none we know):
+    OneID and its brand (int_record_brands; `unknown` when the record names
+    none we know):
     the grain of the daily acquisition funnel. -#}
-
-{%- set brand_columns = person_record_brand_columns() %}
 
 with
 
@@ -25,27 +23,12 @@ record_oneids as (
 
 ),
 
-brand_aliases as (
-
-    select alias, brand from {{ ref('identity_brand_aliases') }}
-
-),
-
 record_brands as (
 
-    {%- set sources = [] -%}
-    {%- for source in identity_record_sources() if source.source in brand_columns -%}
-    {%- do sources.append(source) -%}
-    {%- endfor %}
-    {% for source in sources %}
-    select
-        '{{ source.source }}' as source_name,
-        cast({{ source.record }} as {{ dbt.type_string() }}) as record_key,
-        max({{ brand_columns[source.source] }}) as brand_as_delivered
-    from {{ ref(source.model) }}
-    group by cast({{ source.record }} as {{ dbt.type_string() }})
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    -- The funnel counts a record once: under one brand if it names several.
+    select source_name, record_key, max(brand) as brand
+    from {{ ref('int_record_brands') }}
+    group by source_name, record_key
 
 ),
 
@@ -57,7 +40,7 @@ final as (
         observations.observed_at,
         {{ cst_date('observations.observed_at') }} as observed_on,
         record_oneids.oneid,
-        coalesce(brand_aliases.brand, 'unknown') as brand
+        coalesce(record_brands.brand, 'unknown') as brand
     from observations
     left join record_oneids
         on observations.source_name = record_oneids.source_name
@@ -65,7 +48,6 @@ final as (
     left join record_brands
         on observations.source_name = record_brands.source_name
         and observations.record_key = record_brands.record_key
-    left join brand_aliases on record_brands.brand_as_delivered = brand_aliases.alias
 
 )
 

@@ -1,0 +1,44 @@
+{#- The brands each identity-asserting record names: its source's brand or
+    shop column (macro person_record_brand_columns) mapped through the seed
+    identity_brand_aliases. A record naming no brand we know has no row. -#}
+
+{%- set brand_columns = person_record_brand_columns() %}
+
+with
+
+brand_aliases as (
+
+    select alias, brand from {{ ref('identity_brand_aliases') }}
+
+),
+
+delivered_brands as (
+
+    {%- set sources = [] -%}
+    {%- for source in identity_record_sources() if source.source in brand_columns -%}
+    {%- do sources.append(source) -%}
+    {%- endfor %}
+    {% for source in sources %}
+    select distinct
+        '{{ source.source }}' as source_name,
+        cast({{ source.record }} as {{ dbt.type_string() }}) as record_key,
+        {{ brand_columns[source.source] }} as brand_as_delivered
+    from {{ ref(source.model) }}
+    where {{ brand_columns[source.source] }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select distinct
+        delivered_brands.source_name,
+        delivered_brands.record_key,
+        brand_aliases.brand
+    from delivered_brands
+    inner join brand_aliases on delivered_brands.brand_as_delivered = brand_aliases.alias
+
+)
+
+select * from final
