@@ -19,17 +19,24 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test clean-demo browser
+.PHONY: setup demo test clean-demo browser java
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# The `spark` extra (dbt-spark, pyspark) is part of every environment, so the
+# tests can build the same home on both engines (docs/spark.md).
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) --extra spark
 	@touch $@
 
-setup: $(VENV)/.synced
+setup: $(VENV)/.synced java
+
+# Spark needs a Java runtime: Debian's OpenJDK 17, installed when apt can.
+java:
+	@command -v java >/dev/null || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
 
 # A fresh demo home every time: the generator's window moves with the date.
 demo: setup

@@ -41,6 +41,14 @@ DateOption = Annotated[
     typer.Option("--date", help="Business date YYYY-MM-DD (default: yesterday, China time).", show_default=False),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Reload files that were loaded before.")]
+EngineOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--engine",
+        help="Where dbt builds: duckdb (default) or spark (default: $ONEID_ENGINE); docs/spark.md.",
+        show_default=False,
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail with exit code 4 when any delivered file is rejected whole.")
 ]
@@ -81,16 +89,34 @@ def guarded(action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
-def _execute(command: str, home: Path | None, raw_date: str | None, force: bool, strict: bool = False) -> None:
+def _execute(
+    command: str,
+    home: Path | None,
+    raw_date: str | None,
+    force: bool,
+    strict: bool = False,
+    engine: str | None = None,
+) -> None:
     from pipeline.console import RichReporter, run_detail
     from pipeline.nightly import execute
+    from pipeline.settings import WarehouseSettings
 
     def body() -> None:
         resolved = Home.resolve(home)
         business_date = parse_business_date(raw_date)
-        out.print(f"[bold]oneid {command}[/] business date {business_date} · home {resolved.root}")
+        settings = WarehouseSettings.from_env(resolved, engine)
+        out.print(
+            f"[bold]oneid {command}[/] business date {business_date} · home {resolved.root}"
+            + (f" · engine {settings.engine}" if command != "ingest" else "")
+        )
         record = execute(
-            resolved, command, business_date, force=force, strict=strict, reporter=RichReporter(err)
+            resolved,
+            command,
+            business_date,
+            force=force,
+            strict=strict,
+            reporter=RichReporter(err),
+            settings=settings,
         )
         out.print(run_detail(record))
         if "publish" in {s.name for s in record.stages}:
@@ -106,10 +132,14 @@ def _execute(command: str, home: Path | None, raw_date: str | None, force: bool,
 
 @app.command()
 def run(
-    home: HomeOption = None, date_: DateOption = None, force: ForceOption = False, strict: StrictOption = False
+    home: HomeOption = None,
+    date_: DateOption = None,
+    force: ForceOption = False,
+    strict: StrictOption = False,
+    engine: EngineOption = None,
 ) -> None:
     """Run the whole night: ingest -> validate -> dbt build -> export -> report -> publish."""
-    _execute("run", home, date_, force, strict)
+    _execute("run", home, date_, force, strict, engine)
 
 
 @app.command()
@@ -121,9 +151,9 @@ def ingest(
 
 
 @app.command()
-def build(home: HomeOption = None, date_: DateOption = None) -> None:
+def build(home: HomeOption = None, date_: DateOption = None, engine: EngineOption = None) -> None:
     """dbt build the marts from the lake into a new warehouse and publish it if every test passes."""
-    _execute("build", home, date_, False)
+    _execute("build", home, date_, False, engine=engine)
 
 
 @app.command()

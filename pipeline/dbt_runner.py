@@ -85,6 +85,11 @@ def run_dbt(
         "ONEID_RESTRICTED_PATH": str(build_files.restricted),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    if settings.dbt_target == "spark":
+        # A local Spark session builds into a folder of its own per run
+        # (raw identifiers included, hence 0700); a cluster's is its own.
+        build_files.spark_warehouse.mkdir(mode=0o700, parents=True, exist_ok=True)
+        env["ONEID_SPARK_WAREHOUSE"] = str(build_files.spark_warehouse)
     command = [
         *dbt_executable(),
         "--log-format",

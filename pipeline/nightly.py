@@ -26,11 +26,12 @@ from pipeline.home import Home
 from pipeline.ingest.lake import write_schema_files
 from pipeline.ingest.land import FileOutcome, land_deliveries, rollback_load
 from pipeline.ingest.reasons import FileStatus
-from pipeline.publish import BuildFiles, discard, publish, write_run_history
+from pipeline.publish import BuildFiles, discard, discard_spark_warehouse, publish, write_run_history
 from pipeline.report.build import discard_staged_report, promote_report, staged_report_path, write_report
 from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
 from pipeline.runlock import run_lock
 from pipeline.settings import WarehouseSettings
+from pipeline.spark_tables import copy_spark_tables
 from pipeline.state import discard_staged, promote, prune, stage_state_snapshots, write_state_schema_files
 from pipeline.validation.landed import raise_on_blocking, validate_load
 
@@ -145,10 +146,13 @@ def _build(ctx: RunContext) -> StageResult:
     )
     ctx.record.stages[-1].detail = summary.to_record()
     dbt_runner.raise_for_results(summary)
+    if ctx.settings.engine == "spark":
+        copy_spark_tables(ctx.building, ctx.settings)
+        discard_spark_warehouse(ctx.building)
     models = summary.counts.get("model", {})
     tests = summary.counts.get("test", {})
     rows = {"models": sum(models.values()), "tests": sum(tests.values()), "tests_warned": tests.get("warn", 0)}
-    detail = summary.to_record()
+    detail = {"engine": ctx.settings.engine, **summary.to_record()}
     detail["table_rows"] = {
         "warehouse": table_row_counts(ctx.building.warehouse),
         "restricted": table_row_counts(ctx.building.restricted),

@@ -11,6 +11,7 @@ see the new data when they reconnect.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,16 +39,19 @@ RUN_HISTORY_SCHEMA = pl.Schema(
 
 @dataclass(frozen=True)
 class BuildFiles:
-    """The two files one run builds before publishing them."""
+    """The two files one run builds before publishing them, and the folder a
+    Spark build writes its tables, metastore and scratch into (docs/spark.md)."""
 
     warehouse: Path
     restricted: Path
+    spark_warehouse: Path
 
     @classmethod
     def for_run(cls, home: Home, run_id: str) -> "BuildFiles":
         return cls(
             warehouse=home.building / f"oneid-{run_id}.duckdb",
             restricted=home.building / f"restricted-{run_id}.duckdb",
+            spark_warehouse=home.building / f"spark-{run_id}",
         )
 
 
@@ -96,6 +100,12 @@ def discard(files: BuildFiles) -> None:
     for built in (files.warehouse, files.restricted):
         built.unlink(missing_ok=True)
         _wal(built).unlink(missing_ok=True)
+    discard_spark_warehouse(files)
+
+
+def discard_spark_warehouse(files: BuildFiles) -> None:
+    """A Spark build's own folder: raw identifiers too, so it never outlives the night."""
+    shutil.rmtree(files.spark_warehouse, ignore_errors=True)
 
 
 def _wal(database: Path) -> Path:

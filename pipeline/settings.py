@@ -10,6 +10,7 @@ from pipeline.errors import ConfigurationError
 from pipeline.home import Home
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,15 @@ class WarehouseSettings:
     duckdb_threads: int
     dbt_threads: int
     temp_directory: str
+    # Which engine dbt builds on (docs/spark.md); the published files are
+    # DuckDB files either way.
+    engine: str = "duckdb"
 
     @classmethod
-    def from_env(cls, home: Home) -> "WarehouseSettings":
+    def from_env(cls, home: Home, engine: str | None = None) -> "WarehouseSettings":
+        chosen = (engine or os.environ.get("ONEID_ENGINE") or "duckdb").strip().lower()
+        if chosen not in ENGINES:
+            raise ConfigurationError(f"engine {chosen!r} is not one of {', '.join(ENGINES)}")
         memory_limit = os.environ.get("ONEID_DUCKDB_MEMORY_LIMIT", "12GB")
         if not _MEMORY.match(memory_limit.strip()):
             raise ConfigurationError(
@@ -31,7 +38,15 @@ class WarehouseSettings:
             duckdb_threads=_positive_int("ONEID_DUCKDB_THREADS", 2),
             dbt_threads=_positive_int("ONEID_DBT_THREADS", 2),
             temp_directory=os.environ.get("ONEID_DUCKDB_TEMP_DIR", str(home.tmp / "duckdb")),
+            engine=chosen,
         )
+
+    @property
+    def dbt_target(self) -> str:
+        """The profiles.yml output: a local Spark session, or a cluster's Thrift server."""
+        if self.engine == "duckdb":
+            return "duckdb"
+        return "spark_thrift" if os.environ.get("ONEID_SPARK_HOST") else "spark"
 
     def dbt_env(self) -> dict[str, str]:
         """The variables profiles.yml reads."""
@@ -40,13 +55,7 @@ class WarehouseSettings:
             "ONEID_DUCKDB_THREADS": str(self.duckdb_threads),
             "ONEID_DBT_THREADS": str(self.dbt_threads),
             "ONEID_DUCKDB_TEMP_DIR": self.temp_directory,
-        }
-
-    def duckdb_config(self) -> dict[str, str]:
-        return {
-            "memory_limit": self.memory_limit,
-            "threads": str(self.duckdb_threads),
-            "temp_directory": self.temp_directory,
+            "ONEID_DBT_TARGET": self.dbt_target,
         }
 
 

@@ -1,7 +1,7 @@
 """The dbt staging layer: sources, the 13 staging models, their deduplication.
 
 The project is built with `dbt build` once per scenario (module-scoped
-fixtures): on an empty lake (only the `_schema.parquet` files) and on a
+fixtures): on an empty lake (only the `schema.parquet` files) and on a
 hand-made lake whose Parquet files are written exactly as the loaders write
 them (`lake_schema()` plus lineage), holding every kind of duplicate. The
 assertions then read the built warehouse.

@@ -8,8 +8,11 @@
     translate({{ expression }}, '０１２３４５６７８９＋－（）．　', '0123456789+-(). ')
 {%- endmacro %}
 
+{#- Whitespace as literal characters in the class: POSIX `[:space:]` is RE2
+    only, and `\s` needs a backslash that DuckDB's and Spark's string
+    literals read differently. -#}
 {% macro _phone_compact(expression) -%}
-    {{ regexp_replace_all(halfwidth('trim(' ~ expression ~ ')'), '[[:space:]().-]', '') }}
+    {{ regexp_replace_all(halfwidth('trim(' ~ expression ~ ')'), '[' ~ ' \t\n\r\f\v' ~ '().-]', '') }}
 {%- endmacro %}
 
 {#- Strip +86 / 0086 / 86 only when exactly 11 digits remain. -#}

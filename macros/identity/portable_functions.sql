@@ -34,13 +34,30 @@
     lower(sha256({{ expression }}))
 {%- endmacro %}
 
-{#- A 63-bit non-negative integer hash of a string: node ids of the identity graph. -#}
+{#- A 60-bit non-negative integer hash of a string: node ids of the identity
+    graph. The first 15 hex digits of the MD5, so that both engines give
+    every key the same id (their native 64-bit hashes differ), and with it
+    the same smallest node per component and the same rounds. -#}
 {% macro hash_bigint(expression) -%}
     {{ return(adapter.dispatch('hash_bigint')(expression)) }}
 {%- endmacro %}
 {% macro default__hash_bigint(expression) -%}
-    abs(xxhash64({{ expression }}))
+    cast(conv(substr(md5({{ expression }}), 1, 15), 16, 10) as bigint)
 {%- endmacro %}
 {% macro duckdb__hash_bigint(expression) -%}
-    cast(hash({{ expression }}) >> 1 as bigint)
+    cast('0x' || substr(md5({{ expression }}), 1, 15) as bigint)
+{%- endmacro %}
+
+{#- An aggregate: the values of a text expression joined by `delimiter`, in
+    the order of `order_by` (an expression), nulls left out. dbt.listagg
+    drops its order on Spark; there the pairs are sorted as structs (by the
+    order key, then the value). -#}
+{% macro ordered_list(expression, delimiter, order_by) -%}
+    {{ return(adapter.dispatch('ordered_list')(expression, delimiter, order_by)) }}
+{%- endmacro %}
+{% macro default__ordered_list(expression, delimiter, order_by) -%}
+    nullif(array_join(transform(array_sort(collect_list(struct({{ order_by }} as k, {{ expression }} as v))), x -> x.v), {{ delimiter }}), '')
+{%- endmacro %}
+{% macro duckdb__ordered_list(expression, delimiter, order_by) -%}
+    string_agg({{ expression }}, {{ delimiter }} order by {{ order_by }})
 {%- endmacro %}

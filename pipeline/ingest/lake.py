@@ -7,7 +7,8 @@ Layout (relative to the home):
 (a part holds the rows of one batch of delivered files; `_file_path` and
 `_file_sha256` say which file each row comes from)
   lake/files/<load_id>.parquet          (file registry + reconciliation)
-  lake/<area>/<source>/_schema.parquet  (zero rows: the source's schema)
+  lake/<area>/<source>/schema.parquet  (zero rows: the source's schema)
+  lake/quarantine/schema.parquet       (the same for the quarantine as a whole)
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import polars as pl
 from pipeline.home import Home
 from pipeline.ingest.sources import QUARANTINE_SCHEMA, SOURCES, Source, empty_lake_frame
 
-SCHEMA_FILE = "_schema.parquet"
+# Not `schema.parquet`: Spark never reads a file whose name starts with `_`
+# or `.`, even by its full path (macros/engine/lake_sources.sql).
+SCHEMA_FILE = "schema.parquet"
 
 FILE_REGISTRY_SCHEMA = pl.Schema(
     {
@@ -65,6 +68,12 @@ def write_schema_files(home: Home, sources: tuple[Source, ...] = SOURCES) -> Non
         if not quarantined.exists():
             quarantined.parent.mkdir(parents=True, exist_ok=True)
             pl.DataFrame(schema=QUARANTINE_SCHEMA).write_parquet(quarantined)
+    # One for the whole quarantine too: Spark reads a source's schema from
+    # the file at the top of its folder (macros/engine/lake_sources.sql).
+    quarantine = home.quarantine / SCHEMA_FILE
+    if not quarantine.exists():
+        quarantine.parent.mkdir(parents=True, exist_ok=True)
+        pl.DataFrame(schema=QUARANTINE_SCHEMA).write_parquet(quarantine)
     registry = home.file_registry / SCHEMA_FILE
     if not registry.exists():
         registry.parent.mkdir(parents=True, exist_ok=True)

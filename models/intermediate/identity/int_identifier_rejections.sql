@@ -36,7 +36,7 @@ examples as (
         source_name,
         id_type,
         rejection,
-        {{ dbt.listagg(mask_rejected_value('raw_value'), "' | '", 'order by frequency_rank') }} as examples
+        {{ ordered_list(mask_rejected_value('raw_value'), "' | '", 'frequency_rank') }} as examples
     from value_counts
     where frequency_rank <= 3
     group by source_name, id_type, rejection

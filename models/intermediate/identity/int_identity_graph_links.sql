@@ -93,7 +93,7 @@ merged as (
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         max(last_asserted_at) as last_asserted_at,
-        {{ dbt.listagg('sources', "','", 'order by sources') }} as sources,
+        {{ ordered_list('sources', "','", 'sources') }} as sources,
         max(case when is_must_link then 1 else 0 end) = 1 as is_must_link
     from candidates
     group by node_a, node_b

@@ -108,7 +108,7 @@ final as (
         cast(cells.gmv as {{ type_amount() }}) as gmv,
         cast(cells.net_revenue as {{ type_amount() }}) as net_revenue,
         case when sum(cells.gmv) over (partition by cells.brand) > 0
-            then cast(cells.gmv as {{ dbt.type_float() }}) / sum(cells.gmv) over (partition by cells.brand)
+            then cast(cells.gmv as {{ type_ratio() }}) / sum(cells.gmv) over (partition by cells.brand)
             else 0 end as gmv_share_of_brand
     from cells
     cross join start_night

@@ -88,13 +88,13 @@ final as (
         cast(coalesce(attribution.revenue, 0) as {{ type_amount() }}) as revenue,
         {{ var('monitoring_attribution_days') }} as attribution_days,
         case when touch_counts.touches_sent > 0
-            then cast(touch_counts.touches_delivered as {{ dbt.type_float() }}) / touch_counts.touches_sent end as delivery_rate,
+            then cast(touch_counts.touches_delivered as {{ type_ratio() }}) / touch_counts.touches_sent end as delivery_rate,
         case when touch_counts.touches_delivered > 0
-            then cast(touch_counts.touches_opened as {{ dbt.type_float() }}) / touch_counts.touches_delivered end as open_rate,
+            then cast(touch_counts.touches_opened as {{ type_ratio() }}) / touch_counts.touches_delivered end as open_rate,
         case when touch_counts.touches_delivered > 0
-            then cast(touch_counts.touches_clicked as {{ dbt.type_float() }}) / touch_counts.touches_delivered end as click_rate,
+            then cast(touch_counts.touches_clicked as {{ type_ratio() }}) / touch_counts.touches_delivered end as click_rate,
         case when touch_counts.persons_reached > 0
-            then cast(coalesce(attribution.persons_purchased, 0) as {{ dbt.type_float() }}) / touch_counts.persons_reached end as conversion_rate
+            then cast(coalesce(attribution.persons_purchased, 0) as {{ type_ratio() }}) / touch_counts.persons_reached end as conversion_rate
     from touch_counts
     left join attribution
         on touch_counts.campaign_id = attribution.campaign_id

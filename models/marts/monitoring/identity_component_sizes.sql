@@ -40,7 +40,7 @@ final as (
         size_bucket_order,
         count(*) as persons,
         sum(component_size) as identifiers,
-        cast(count(*) as {{ dbt.type_float() }}) / sum(count(*)) over () as person_share,
+        cast(count(*) as {{ type_ratio() }}) / sum(count(*)) over () as person_share,
         max(component_size) as max_component_size
     from sized
     group by size_bucket, size_bucket_order

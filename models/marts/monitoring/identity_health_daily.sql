@@ -100,7 +100,7 @@ tonight as (
         {{ business_date() }} as health_date,
         (select count(*) from oneids where component_size = 1) as singleton_persons,
         (select max(component_size) from oneids) as max_component_size,
-        (select avg(cast(component_size as {{ dbt.type_float() }})) from oneids) as mean_component_size,
+        (select avg(cast(component_size as {{ type_ratio() }})) from oneids) as mean_component_size,
         (select count(*) from hubs) as hubs_cut,
         (select count(*) from link_cuts) as links_cut,
         (select coalesce(sum(record_count), 0) from rejections) as identifier_values_rejected

@@ -89,9 +89,9 @@ final as (
         cast(coalesce(attribution.revenue, 0) as {{ type_amount() }}) as revenue,
         {{ var('monitoring_attribution_days') }} as attribution_days,
         case when event_counts.impressions > 0
-            then cast(event_counts.clicks as {{ dbt.type_float() }}) / event_counts.impressions end as click_through_rate,
+            then cast(event_counts.clicks as {{ type_ratio() }}) / event_counts.impressions end as click_through_rate,
         case when event_counts.events > 0
-            then cast(event_counts.events_matched as {{ dbt.type_float() }}) / event_counts.events end as match_rate,
+            then cast(event_counts.events_matched as {{ type_ratio() }}) / event_counts.events end as match_rate,
         case when event_counts.matched_persons > 0
             then cast(event_counts.cost / event_counts.matched_persons as {{ type_amount() }}) end as cost_per_matched_person
     from event_counts
