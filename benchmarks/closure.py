@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/closure.py                    # quick: 100,000 persons
     .venv/bin/python benchmarks/closure.py --persons 5000000  # the issue's target size
+    .venv/bin/python benchmarks/closure.py --persons 1000000 --engine spark  # dbt on local Spark
 
 Generates an identity-like graph of STRING identifiers (persons with 1-4
 identifiers of several types linked inside the person, shared devices and
@@ -16,7 +17,9 @@ those strings to a DuckDB table (identifier, component):
   into its result; with --nodes all it returns (node_id, component_id) and a
   downstream table joins the identifiers back. Timed as the whole `dbt run`
   subprocess and as dbt's own model timings (run_results.json: the work,
-  without dbt's start-up).
+  without dbt's start-up). With --engine spark the same project runs with
+  dbt-spark on a local Spark session (local[*]) and the partition is read
+  from the Parquet files Spark wrote.
 - scipy: DuckDB maps the strings to dense integers, scipy.sparse.csgraph finds
   the components, DuckDB writes (identifier, component).
 
@@ -186,24 +189,24 @@ def generated_graph(folder: Path, persons: int, seed: int) -> Graph:
 # closure's own result is (node_id, component_id, identifier).
 LISTED_CLOSURE_MODEL = """{{{{ config(materialized='connected_components', nodes='listed') }}}}
 select {{{{ hash_bigint('identifier') }}}} as node_a, cast(null as bigint) as node_b, identifier
-from read_parquet('{identifiers}')
+from {identifiers}
 union all
 select {{{{ hash_bigint('identifier_a') }}}}, {{{{ hash_bigint('identifier_b') }}}}, null
-from read_parquet('{links}')
+from {links}
 """
 
 # nodes='all': (node_id, component_id) for every node, then a join back to the strings.
 ALL_NODES_CLOSURE_MODEL = """{{{{ config(materialized='connected_components') }}}}
 select {{{{ hash_bigint('identifier_a') }}}} as node_a, {{{{ hash_bigint('identifier_b') }}}} as node_b
-from read_parquet('{links}')
+from {links}
 union all
 select {{{{ hash_bigint('identifier') }}}}, null
-from read_parquet('{identifiers}')
+from {identifiers}
 """
 
 JOIN_BACK_MODEL = """{{{{ config(materialized='table') }}}}
 select identifiers.identifier, closure.component_id
-from read_parquet('{identifiers}') as identifiers
+from {identifiers} as identifiers
 inner join {{{{ ref('identity_closure') }}}} as closure
     on closure.node_id = {{{{ hash_bigint('identifiers.identifier') }}}}
 """
@@ -233,24 +236,37 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, int]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
-def dbt_project(folder: Path, graph: Graph, memory_limit: str, nodes: str) -> Path:
+def dbt_project(folder: Path, graph: Graph, memory_limit: str, nodes: str, engine: str) -> Path:
     """A throw-away dbt project using the repository's identity macros."""
     project = folder / "dbt_closure"
     (project / "models").mkdir(parents=True)
     (project / "macros").symlink_to(ROOT / "macros" / "identity", target_is_directory=True)
     (project / "dbt_project.yml").write_text(
         "name: closure_benchmark\nversion: '1.0'\nconfig-version: 2\nprofile: closure_benchmark\n"
+        + ("models:\n  +file_format: parquet\n" if engine == "spark" else "")
     )
-    # temp_directory is a connect-time option: dbt-duckdb re-applies `settings`
-    # on every new cursor, and DuckDB refuses to set it again once it spilled.
-    (project / "profiles.yml").write_text(
-        "closure_benchmark:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: '{project / 'closure.duckdb'}'\n      threads: 1\n"
-        f"      config_options:\n        temp_directory: '{folder / 'spill'}'\n"
-        f"      settings:\n        threads: 2\n        memory_limit: '{memory_limit}'\n"
-        "        preserve_insertion_order: false\n"
-    )
-    paths = {"identifiers": graph.identifiers, "links": graph.links}
+    if engine == "spark":
+        warehouse = project / "spark"
+        (project / "profiles.yml").write_text(
+            "closure_benchmark:\n  target: dev\n  outputs:\n    dev:\n      type: spark\n      method: session\n"
+            "      host: local\n      schema: closure\n      threads: 1\n      server_side_parameters:\n"
+            "        spark.master: 'local[*]'\n        spark.driver.memory: '12g'\n"
+            f"        spark.sql.warehouse.dir: '{warehouse}'\n"
+            f"        spark.driver.extraJavaOptions: '-Dderby.system.home={warehouse}'\n"
+            "        spark.sql.shuffle.partitions: '8'\n        spark.ui.enabled: 'false'\n"
+        )
+        paths = {"identifiers": f"parquet.`{graph.identifiers}`", "links": f"parquet.`{graph.links}`"}
+    else:
+        # temp_directory is a connect-time option: dbt-duckdb re-applies `settings`
+        # on every new cursor, and DuckDB refuses to set it again once it spilled.
+        (project / "profiles.yml").write_text(
+            "closure_benchmark:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+            f"      path: '{project / 'closure.duckdb'}'\n      threads: 1\n"
+            f"      config_options:\n        temp_directory: '{folder / 'spill'}'\n"
+            f"      settings:\n        threads: 2\n        memory_limit: '{memory_limit}'\n"
+            "        preserve_insertion_order: false\n"
+        )
+        paths = {"identifiers": f"read_parquet('{graph.identifiers}')", "links": f"read_parquet('{graph.links}')"}
     if nodes == "listed":
         (project / "models" / "identity_closure.sql").write_text(LISTED_CLOSURE_MODEL.format(**paths))
     else:
@@ -259,9 +275,10 @@ def dbt_project(folder: Path, graph: Graph, memory_limit: str, nodes: str) -> Pa
     return project
 
 
-def measure_dbt(project: Path) -> Measure:
+def measure_dbt(project: Path, engine: str) -> Measure:
     database = project / "closure.duckdb"
     database.unlink(missing_ok=True)
+    shutil.rmtree(project / "spark", ignore_errors=True)
     dbt = Path(sys.executable).with_name("dbt")
     seconds, cpu, peak = run_measured(
         [str(dbt), "run", "--project-dir", str(project), "--profiles-dir", str(project)], cwd=project
@@ -269,9 +286,18 @@ def measure_dbt(project: Path) -> Measure:
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
     detail = {result["unique_id"].split(".")[-1]: result["execution_time"] for result in results}
     detail["work"] = sum(detail.values())
+    if engine == "spark":
+        spark_tables_to_duckdb(project / "spark" / "closure.db", database)
     with duckdb.connect(str(database), read_only=True) as con:
         rounds = con.execute("select round, edges, set_aside_nodes from identity_closure__rounds order by round")
         return Measure(seconds, cpu, peak, detail, tuple(rounds.fetchall()))
+
+
+def spark_tables_to_duckdb(schema_folder: Path, database: Path) -> None:
+    """The tables Spark wrote, read from their Parquet files into one DuckDB file to compare."""
+    with duckdb.connect(str(database)) as con:
+        for table in sorted(p for p in schema_folder.iterdir() if p.is_dir()):
+            con.execute(f"create table {table.name} as select * from read_parquet('{table}/*.parquet')")
 
 
 def scipy_closure(graph: Graph, database: Path, memory_limit: str) -> dict[str, float]:
@@ -388,6 +414,7 @@ def main() -> None:
     parser.add_argument("--graph-dir", type=Path, help="keep (or reuse) the generated graph here")
     parser.add_argument("--nodes", choices=["listed", "all"], default="listed", help="the materialization's config")
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory_limit of both contenders")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="where dbt runs the closure")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each contender, alternating; fastest kept")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (dbt logs, databases)")
     parser.add_argument("--scipy-contender", action="store_true", help=argparse.SUPPRESS)
@@ -410,16 +437,16 @@ def main() -> None:
         started = time.perf_counter()
         graph = generated_graph(args.graph_dir or work / "graph", args.persons, args.seed)
         print(f"graph ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        project = dbt_project(work, graph, args.memory_limit, args.nodes)
+        project = dbt_project(work, graph, args.memory_limit, args.nodes, args.engine)
         load_before = os.getloadavg()[0]
-        runs = [(measure_dbt(project), measure_scipy(graph, work, args.memory_limit)) for _ in range(args.repeat)]
+        runs = [(measure_dbt(project, args.engine), measure_scipy(graph, work, args.memory_limit)) for _ in range(args.repeat)]
         load_after = os.getloadavg()[0]
         components = compare_partitions(
             project / "closure.duckdb", work / "scipy.duckdb", args.nodes, graph.identifier_count
         )
         dbt = min((run[0] for run in runs), key=lambda measure: measure.seconds)
         scipy = min((run[1] for run in runs), key=lambda measure: measure.seconds)
-        print(f"{date.today()}, {platform.node()}: {os.cpu_count()} cores, DuckDB {duckdb.__version__}, "
+        print(f"{date.today()}, {platform.node()}: {os.cpu_count()} cores, dbt on {args.engine}, DuckDB {duckdb.__version__}, "
               f"memory_limit {args.memory_limit}, best of {args.repeat}, "
               f"load average {load_before:.1f} before, {load_after:.1f} after")
         print(report(args.persons, graph, args.nodes, components, dbt, scipy))
