@@ -531,7 +531,9 @@ def test_every_source_is_declared_and_staged_by_its_contract(source: Source) -> 
     sources_yml = yaml.safe_load((folder / f"_{source.system}__sources.yml").read_text())
     (declared,) = [s for s in sources_yml["sources"] if s["name"] == source.system]
     (table,) = [t for t in declared["tables"] if t["name"] == source.entity]
-    assert table["config"]["meta"]["lake_folder"] == source.name
+    # The source reads <home>/lake/raw/<identifier>/, the loaders' folder.
+    assert table["identifier"] == source.name
+    assert declared["config"]["meta"]["lake_area"] == "lake/raw"
 
     sql = (folder / f"{source.staging_model}.sql").read_text()
     assert f"source('{source.system}', '{source.entity}')" in sql
