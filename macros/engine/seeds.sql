@@ -1,10 +1,11 @@
 {#- Seeds on Spark load as DuckDB's COPY loads them: an empty cell is null,
-    any other text (the word `null` included) is itself. dbt-spark's own
-    loader formats bindings into the SQL unescaped (an apostrophe breaks it)
-    and keeps empty text cells as ''. dbt's CSV reader has already read the
-    bare word `null` as an empty cell, so seeds never hold it as a value
-    (the parity test compares every seed). Every value is a quoted literal cast to
-    the column's type; Spark's string literals take backslash escapes. -#}
+    any other text is itself. dbt-spark's own loader formats bindings into
+    the SQL unescaped (an apostrophe breaks it) and keeps empty text cells
+    as ''. One exception is dbt's, before any loader: its CSV reader turns
+    the bare word `null` into an empty cell (COPY keeps the word), so seeds
+    never hold it as a value (the parity test compares every seed). Every
+    value is a quoted literal cast to the column's type; Spark's string
+    literals take backslash escapes. -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
     {%- set types = spark_seed_types(model, agate_table) -%}
     {%- set statements = [] -%}

@@ -7,8 +7,8 @@ Layout (relative to the home):
 (a part holds the rows of one batch of delivered files; `_file_path` and
 `_file_sha256` say which file each row comes from)
   lake/files/<load_id>.parquet          (file registry + reconciliation)
-  lake/<area>/<source>/schema.parquet  (zero rows: the source's schema)
-  lake/quarantine/schema.parquet       (the same for the quarantine as a whole)
+  lake/<area>/<source>/schema.parquet   (zero rows: the source's schema)
+  lake/quarantine/schema.parquet        (the same for the quarantine as a whole)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import polars as pl
 from pipeline.home import Home
 from pipeline.ingest.sources import QUARANTINE_SCHEMA, SOURCES, Source, empty_lake_frame
 
-# Not `schema.parquet`: Spark never reads a file whose name starts with `_`
+# Not `_schema.parquet`: Spark never reads a file whose name starts with `_`
 # or `.`, even by its full path (macros/engine/lake_sources.sql).
 SCHEMA_FILE = "schema.parquet"
 
