@@ -57,7 +57,7 @@ browser:
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 test: setup browser
-	$(VENV)/bin/pytest --numprocesses 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses 2 --dist loadgroup $(PYTEST_ARGS)
 
 clean-demo:
 	rm -rf $(DEMO_HOME)

@@ -40,7 +40,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -51,6 +50,9 @@ import numpy as np
 import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.measure import gib, run_measured  # noqa: E402
 
 # Identifier types and their shares; a person's first identifier is a mobile
 # phone three times in four.
@@ -222,67 +224,11 @@ class Measure:
     rounds: tuple[tuple[int, int, int], ...] = ()  # (round, edges, nodes set aside)
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (bytes) of a child process, which must succeed.
-
-    wait4() counts the child and the descendants it waited for; dbt-spark's
-    JVM is never waited for, so the process tree is also sampled from /proc
-    and the larger of the two figures is kept.
-    """
+def run_contender(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (bytes) of a child process and all it starts."""
     log = cwd / f"{Path(command[1]).stem}-{int(time.time() * 1000)}.log"
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    with log.open("w") as output:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
-        sampler = TreeSampler(child.pid)
-        sampler.start()
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        sampler.stop()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{log.read_text()[-4000:]}")
-    cpu = max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds)
-    return seconds, cpu, max(usage.ru_maxrss * 1024, sampler.peak_rss)
-
-
-class TreeSampler(threading.Thread):
-    """Peak summed RSS and last-seen CPU seconds of a process and its descendants, every 0.2 s."""
-
-    def __init__(self, root: int) -> None:
-        super().__init__(daemon=True)
-        self.root, self.peak_rss, self._cpu, self._done = root, 0, {}, threading.Event()
-        self._page, self._tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
-
-    @property
-    def cpu_seconds(self) -> float:
-        return sum(self._cpu.values())
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-    def run(self) -> None:
-        while not self._done.wait(0.2):
-            stats = {}
-            for entry in os.listdir("/proc"):
-                if entry.isdigit():
-                    try:
-                        fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    stats[int(entry)] = fields
-            tree, frontier = set(), [self.root]
-            while frontier:
-                pid = frontier.pop()
-                tree.add(pid)
-                frontier.extend(p for p, f in stats.items() if int(f[1]) == pid and p not in tree)
-            rss = 0
-            for pid in tree & stats.keys():
-                fields = stats[pid]
-                rss += int(fields[21]) * self._page
-                self._cpu[pid] = (int(fields[11]) + int(fields[12])) / self._tick
-            self.peak_rss = max(self.peak_rss, rss)
+    measured = run_measured(command, cwd, log, {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    return measured.seconds, measured.cpu_seconds, measured.peak_rss_bytes
 
 
 def dbt_project(folder: Path, graph: Graph, memory_limit: str, nodes: str, engine: str) -> Path:
@@ -329,7 +275,7 @@ def measure_dbt(project: Path, engine: str) -> Measure:
     database.unlink(missing_ok=True)
     shutil.rmtree(project / "spark", ignore_errors=True)
     dbt = Path(sys.executable).with_name("dbt")
-    seconds, cpu, peak = run_measured(
+    seconds, cpu, peak = run_contender(
         [str(dbt), "run", "--project-dir", str(project), "--profiles-dir", str(project)], cwd=project
     )
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
@@ -389,7 +335,7 @@ def measure_scipy(graph: Graph, folder: Path, memory_limit: str) -> Measure:
     database = folder / "scipy.duckdb"
     database.unlink(missing_ok=True)
     timings = folder / "scipy-timings.json"
-    seconds, cpu, peak = run_measured(
+    seconds, cpu, peak = run_contender(
         [
             sys.executable, str(Path(__file__).resolve()), "--scipy-contender",
             "--identifiers", str(graph.identifiers), "--links", str(graph.links),
@@ -427,10 +373,6 @@ def compare_partitions(dbt_database: Path, scipy_database: Path, nodes: str, ide
             f"{theirs_split:,} scipy components split by dbt, {ours_split:,} dbt components split by scipy"
         )
     return components
-
-
-def gib(size: int) -> str:
-    return f"{size / 2**30:.2f} GiB"
 
 
 def report(persons: int, graph: Graph, nodes: str, components: int, dbt: Measure, scipy: Measure) -> str:
