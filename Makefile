@@ -56,8 +56,10 @@ browser:
 	@test -x /usr/bin/chromium || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# --dist loadscope: each test module runs whole on one worker, so a module's
+# expensive fixture (the Spark parity night) is built once, not once per worker.
 test: setup browser
-	$(VENV)/bin/pytest --numprocesses 2 --dist loadgroup $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses 2 --dist loadscope $(PYTEST_ARGS)
 
 clean-demo:
 	rm -rf $(DEMO_HOME)

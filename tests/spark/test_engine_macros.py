@@ -56,9 +56,6 @@ seeds:
 TEXTS = 'id,text\n1,O\'Brien\n2,C:\\\\tmp\n3,\n4,"a, b"\n'
 
 
-# All of this module's tests on one worker, so that its Spark build runs once.
-pytestmark = pytest.mark.xdist_group("spark_macros")
-
 
 @pytest.fixture(scope="module")
 def spark_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict], Path]:

@@ -33,9 +33,6 @@ from tests.spark.parity import TableDifference, compare_databases
 RUN_TABLES = {"run_history"}
 
 
-# All of this module's tests on one worker, so that its Spark build runs once.
-pytestmark = pytest.mark.xdist_group("spark_parity")
-
 
 @pytest.fixture(scope="module")
 def both_engines(
