@@ -105,6 +105,12 @@ def _instant(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
+def _node_name(unique_id: str) -> str:
+    """`model stg_app__events`, `test unique_...` (without dbt's hash), `unit_test model.case`."""
+    kind, _project, *rest = unique_id.split(".")
+    return f"{kind} {'.'.join(rest[:-1] if kind == 'test' and len(rest) > 1 else rest)}"
+
+
 def report(night: Night, label: str) -> str:
     lines = [f"### {label}: {night.business_date}", ""]
     lines += ["| stage | wall s | CPU s | peak RSS |", "| --- | ---: | ---: | ---: |"]
@@ -125,7 +131,7 @@ def report(night: Night, label: str) -> str:
     lines += ["", "| slowest dbt nodes | wall s | CPU s | peak RSS |", "| --- | ---: | ---: | ---: |"]
     for seconds, unique_id, start, end in sorted(timed, reverse=True)[:10]:
         cpu, peak = night.measured.window(start, end)
-        lines.append(f"| {unique_id.split('.', 1)[1]} | {seconds:.1f} | {cpu:.1f} | {gib(peak)} |")
+        lines.append(f"| {_node_name(unique_id)} | {seconds:.1f} | {cpu:.1f} | {gib(peak)} |")
     wall, cpu, rows = night.floor
     if rows:
         lines += ["", f"floor: DuckDB reads the {rows:,} rows this night landed in {wall:.1f} s ({cpu:.1f} CPU s); "
