@@ -56,7 +56,6 @@ seeds:
 TEXTS = 'id,text\n1,O\'Brien\n2,C:\\\\tmp\n3,\n4,"a, b"\n'
 
 
-
 @pytest.fixture(scope="module")
 def spark_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict], Path]:
     if shutil.which("java") is None:

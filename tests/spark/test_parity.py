@@ -4,13 +4,14 @@ One small generated home after one published DuckDB night lands the next
 night's deliveries (`oneid ingest`) and is copied twice; the build of that
 night then runs on each copy (`oneid build`: build, export, report,
 publish), once with dbt on DuckDB and once with dbt on a local Spark
-session (`--engine spark`). Every published mart and
-every restricted table must then be equal row for row (floats to 9
-decimals; integer and decimal widths may differ, values may not), and so
-must the state snapshots the night exported and the media audience files.
+session (`--engine spark`). Every published mart and every restricted
+table must then be equal row for row (floats to 9 decimals; integer and
+decimal widths may differ, values may not), and so must the state snapshots
+the night exported and the media audience files.
 
 A night on Spark costs about three minutes here (Java's start, about a
-second per model), so it runs once and every comparison reads its result.
+second per model), so it runs once (a module fixture; `make test` keeps a
+module on one worker) and every comparison reads its result.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from tests.spark.parity import TableDifference, compare_databases
 
 # Written by the run itself (run ids, timings): compared apart below.
 RUN_TABLES = {"run_history"}
-
 
 
 @pytest.fixture(scope="module")
