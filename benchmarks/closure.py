@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.measure import gib, run_measured  # noqa: E402
+from pipeline.settings import WarehouseSettings  # noqa: E402
+from pipeline.spark_tables import copy_schema  # noqa: E402
 
 # Identifier types and their shares; a person's first identifier is a mobile
 # phone three times in four.
@@ -282,17 +284,11 @@ def measure_dbt(project: Path, engine: str) -> Measure:
     detail = {result["unique_id"].split(".")[-1]: result["execution_time"] for result in results}
     detail["work"] = sum(detail.values())
     if engine == "spark":
-        spark_tables_to_duckdb(project / "spark" / "closure.db", database)
+        # The nightly build's own copier (pipeline/spark_tables.py), into one file to compare.
+        copy_schema(project / "spark" / "closure.db", database, WarehouseSettings("2GB", 2, 1, str(project / "spill")))
     with duckdb.connect(str(database), read_only=True) as con:
         rounds = con.execute("select round, edges, set_aside_nodes from identity_closure__rounds order by round")
         return Measure(seconds, cpu, peak, detail, tuple(rounds.fetchall()))
-
-
-def spark_tables_to_duckdb(schema_folder: Path, database: Path) -> None:
-    """The tables Spark wrote, read from their Parquet files into one DuckDB file to compare."""
-    with duckdb.connect(str(database)) as con:
-        for table in sorted(p for p in schema_folder.iterdir() if p.is_dir()):
-            con.execute(f"create table {table.name} as select * from read_parquet('{table}/*.parquet')")
 
 
 def scipy_closure(graph: Graph, database: Path, memory_limit: str) -> dict[str, float]:

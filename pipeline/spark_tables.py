@@ -50,11 +50,11 @@ def copy_spark_tables(files: BuildFiles, settings: WarehouseSettings) -> None:
     """Write every table of the Spark build into the DuckDB build files."""
     folder = spark_warehouse(files, settings)
     schema = spark_schema()
-    _copy_schema(folder / f"{schema}.db", files.warehouse, settings)
-    _copy_schema(folder / f"{schema}_restricted.db", files.restricted, settings)
+    copy_schema(folder / f"{schema}.db", files.warehouse, settings)
+    copy_schema(folder / f"{schema}_restricted.db", files.restricted, settings)
 
 
-def table_folders(schema_folder: Path) -> list[Path]:
+def _table_folders(schema_folder: Path) -> list[Path]:
     if not schema_folder.is_dir():
         raise StageFailed(f"the Spark build wrote no {schema_folder.name} under {schema_folder.parent}")
     return sorted(p for p in schema_folder.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
@@ -67,14 +67,15 @@ def _parts(table_folder: Path) -> list[str]:
     )
 
 
-def _copy_schema(schema_folder: Path, database: Path, settings: WarehouseSettings) -> None:
+def copy_schema(schema_folder: Path, database: Path, settings: WarehouseSettings) -> None:
+    """Every table of one Spark schema folder into `main` of a DuckDB file."""
     database.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(database)) as con:
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"set memory_limit = '{settings.memory_limit}'")
         con.execute(f"set threads = {settings.duckdb_threads}")
         con.execute("set temp_directory = ?", [settings.temp_directory])
-        for folder in table_folders(schema_folder):
+        for folder in _table_folders(schema_folder):
             parts = _parts(folder)
             if not parts:
                 raise StageFailed(f"Spark table {schema_folder.name}/{folder.name} has no Parquet file")
