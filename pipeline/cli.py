@@ -49,6 +49,13 @@ EngineOption = Annotated[
         show_default=False,
     ),
 ]
+FullRefreshOption = Annotated[
+    bool,
+    typer.Option(
+        "--full-refresh",
+        help="Rebuild every table from the lake instead of extending last night's (docs/incremental.md).",
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail with exit code 4 when any delivered file is rejected whole.")
 ]
@@ -96,6 +103,7 @@ def _execute(
     force: bool,
     strict: bool = False,
     engine: str | None = None,
+    full_refresh: bool = False,
 ) -> None:
     from pipeline.console import RichReporter, run_detail
     from pipeline.nightly import execute
@@ -115,6 +123,7 @@ def _execute(
             business_date,
             force=force,
             strict=strict,
+            full_refresh=full_refresh,
             reporter=RichReporter(err),
             settings=settings,
         )
@@ -137,9 +146,10 @@ def run(
     force: ForceOption = False,
     strict: StrictOption = False,
     engine: EngineOption = None,
+    full_refresh: FullRefreshOption = False,
 ) -> None:
     """Run the whole night: ingest -> validate -> dbt build -> export -> report -> publish."""
-    _execute("run", home, date_, force, strict, engine)
+    _execute("run", home, date_, force, strict, engine, full_refresh)
 
 
 @app.command()
@@ -151,9 +161,14 @@ def ingest(
 
 
 @app.command()
-def build(home: HomeOption = None, date_: DateOption = None, engine: EngineOption = None) -> None:
+def build(
+    home: HomeOption = None,
+    date_: DateOption = None,
+    engine: EngineOption = None,
+    full_refresh: FullRefreshOption = False,
+) -> None:
     """dbt build the marts from the lake into a new warehouse and publish it if every test passes."""
-    _execute("build", home, date_, False, engine=engine)
+    _execute("build", home, date_, False, engine=engine, full_refresh=full_refresh)
 
 
 @app.command()

@@ -71,6 +71,7 @@ def run_dbt(
     business_date: date,
     run_dir: Path,
     settings: WarehouseSettings,
+    extra_vars: dict[str, Any] | None = None,
     on_node: NodeProgress | None = None,
 ) -> DbtSummary:
     project = project_dir()
@@ -105,7 +106,7 @@ def run_dbt(
         "--log-path",
         str(log_path),
         "--vars",
-        json.dumps({"business_date": business_date.isoformat()}),
+        json.dumps({"business_date": business_date.isoformat(), **(extra_vars or {})}),
     ]
     process = subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from pipeline import dbt_runner
+from pipeline import dbt_runner, incremental
 from pipeline.errors import BadInputError, OneIDError
 from pipeline.exports import export as media_exports
 from pipeline.exports.manifest import RunStamp
@@ -66,6 +66,7 @@ class RunContext:
     reporter: Reporter
     force: bool = False
     strict: bool = False
+    full_refresh: bool = False
     undo: list[Callable[[], None]] = field(default_factory=list)
     artifacts: dict[str, Any] = field(default_factory=dict)
 
@@ -131,28 +132,40 @@ def _build(ctx: RunContext) -> StageResult:
     ctx.home.building.mkdir(parents=True, exist_ok=True)
     discard(ctx.building)
     ctx.undo.append(lambda: discard(ctx.building))
+    plan = incremental.plan_build(
+        ctx.home,
+        ctx.business_date,
+        ctx.settings.engine,
+        dbt_runner.project_dir(),
+        full_refresh=ctx.full_refresh,
+    )
+    ctx.record.stages[-1].detail = {"plan": plan.to_record()}
+    if plan.incremental:
+        incremental.start_from_published(ctx.home, ctx.building.restricted)
 
     def on_node(done: int, total: int, text: str) -> None:
         ctx.reporter.progress("build", done, total, text)
 
     summary = dbt_runner.run_dbt(
-        ["build"],
+        ["build", *plan.dbt_flags()],
         home=ctx.home,
         build_files=ctx.building,
         business_date=ctx.business_date,
         run_dir=ctx.run_dir,
         settings=ctx.settings,
+        extra_vars=plan.dbt_vars(),
         on_node=on_node,
     )
-    ctx.record.stages[-1].detail = summary.to_record()
+    ctx.record.stages[-1].detail = {"plan": plan.to_record(), **summary.to_record()}
     dbt_runner.raise_for_results(summary)
     if ctx.settings.engine == "spark":
         copy_spark_tables(ctx.building, ctx.settings)
         discard_spark_warehouse(ctx.building)
+    incremental.write_manifest(ctx.building.restricted, plan, ctx.business_date, ctx.settings.engine)
     models = summary.counts.get("model", {})
     tests = summary.counts.get("test", {})
     rows = {"models": sum(models.values()), "tests": sum(tests.values()), "tests_warned": tests.get("warn", 0)}
-    detail = {"engine": ctx.settings.engine, **summary.to_record()}
+    detail = {"engine": ctx.settings.engine, "plan": plan.to_record(), **summary.to_record()}
     detail["table_rows"] = {
         "warehouse": table_row_counts(ctx.building.warehouse),
         "restricted": table_row_counts(ctx.building.restricted),
@@ -246,6 +259,7 @@ def execute(
     *,
     force: bool = False,
     strict: bool = False,
+    full_refresh: bool = False,
     reporter: Reporter | None = None,
     settings: WarehouseSettings | None = None,
 ) -> RunRecord:
@@ -261,7 +275,9 @@ def execute(
     with run_lock(home, record.run_id, command):
         recover_interrupted_runs(home, record.run_id)
         record.save(home)
-        ctx = RunContext(home, business_date, record, settings, reporter, force=force, strict=strict)
+        ctx = RunContext(
+            home, business_date, record, settings, reporter, force=force, strict=strict, full_refresh=full_refresh
+        )
         try:
             for name in COMMANDS[command]:
                 _run_stage(ctx, STAGES[name])

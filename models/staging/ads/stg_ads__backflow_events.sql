@@ -1,3 +1,7 @@
+{%- set natural_key = ['platform', 'ad_campaign_id', 'creative_id', 'event_name', 'event_at', 'id_type', 'id_value', 'cost'] -%}
+{%- set dedup = 'same_content' -%}
+{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+
 with
 
 source as (
@@ -5,6 +9,7 @@ source as (
     select * from {{ source('ads', 'backflow_events') }}
     -- As of the business date: a rerun of an older night sees what that night saw.
     where _load_date <= {{ business_date() }}
+    {{ tonight_loads_only() }}
 
 ),
 
@@ -41,7 +46,7 @@ renamed as (
 -- later file is a re-send.
 deduplicated as (
 
-    {{ deduplicate('renamed', ['platform', 'ad_campaign_id', 'creative_id', 'event_name', 'event_at', 'id_type', 'id_value', 'cost'], 'same_content') }}
+    {{ deduplicate('renamed', natural_key, dedup) }}
 
 ),
 

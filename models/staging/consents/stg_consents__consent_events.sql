@@ -1,3 +1,7 @@
+{%- set natural_key = ['channel', 'id_type', 'id_value', 'consent_action', 'event_at', 'consent_source'] -%}
+{%- set dedup = 'same_content' -%}
+{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+
 with
 
 source as (
@@ -5,6 +9,7 @@ source as (
     select * from {{ source('consents', 'consent_events') }}
     -- As of the business date: a rerun of an older night sees what that night saw.
     where _load_date <= {{ business_date() }}
+    {{ tonight_loads_only() }}
 
 ),
 
@@ -35,7 +40,7 @@ renamed as (
 -- a later file is a re-send. Which event wins per identifier is decided downstream.
 deduplicated as (
 
-    {{ deduplicate('renamed', ['channel', 'id_type', 'id_value', 'consent_action', 'event_at', 'consent_source'], 'same_content') }}
+    {{ deduplicate('renamed', natural_key, dedup) }}
 
 ),
 

@@ -1,3 +1,7 @@
+{%- set natural_key = ['order_id', 'sku'] -%}
+{%- set dedup = 'latest' -%}
+{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+
 with
 
 source as (
@@ -5,6 +9,7 @@ source as (
     select * from {{ source('jd', 'order_lines') }}
     -- As of the business date: a rerun of an older night sees what that night saw.
     where _load_date <= {{ business_date() }}
+    {{ tonight_loads_only() }}
 
 ),
 
@@ -40,7 +45,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate('renamed', ['order_id', 'sku'], 'latest') }}
+    {{ deduplicate('renamed', natural_key, dedup) }}
 
 ),
 

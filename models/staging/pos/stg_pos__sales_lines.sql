@@ -1,3 +1,7 @@
+{%- set natural_key = ['store_code', 'receipt_no', 'sku', 'quantity', 'amount', 'sold_at'] -%}
+{%- set dedup = 'same_content' -%}
+{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+
 with
 
 source as (
@@ -5,6 +9,7 @@ source as (
     select * from {{ source('pos', 'sales_lines') }}
     -- As of the business date: a rerun of an older night sees what that night saw.
     where _load_date <= {{ business_date() }}
+    {{ tonight_loads_only() }}
 
 ),
 
@@ -43,7 +48,7 @@ renamed as (
 -- identical lines on one receipt are two real items.
 deduplicated as (
 
-    {{ deduplicate('renamed', ['store_code', 'receipt_no', 'sku', 'quantity', 'amount', 'sold_at'], 'same_content') }}
+    {{ deduplicate('renamed', natural_key, dedup) }}
 
 ),
 

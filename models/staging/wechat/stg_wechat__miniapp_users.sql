@@ -1,3 +1,7 @@
+{%- set natural_key = ['appid', 'openid'] -%}
+{%- set dedup = 'latest' -%}
+{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+
 with
 
 source as (
@@ -5,6 +9,7 @@ source as (
     select * from {{ source('wechat', 'miniapp_users') }}
     -- As of the business date: a rerun of an older night sees what that night saw.
     where _load_date <= {{ business_date() }}
+    {{ tonight_loads_only() }}
 
 ),
 
@@ -34,7 +39,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate('renamed', ['appid', 'openid'], 'latest') }}
+    {{ deduplicate('renamed', natural_key, dedup) }}
 
 ),
 

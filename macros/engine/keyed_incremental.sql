@@ -1,0 +1,214 @@
+{#- Incremental nights (docs/incremental.md).
+
+    `keyed_incremental` is a materialization for tables whose rows are keyed
+    and whose new rows arrive with new lake loads. On the first night (or with
+    --full-refresh) the model's SQL builds the whole table. On a later night
+    the model's SQL sees only tonight's loads (`tonight_loads_only()`), its
+    result is written to a slice table, and the slice is merged into the
+    table by key:
+
+      dedup       which side keeps a key (pipeline.ingest.sources.Dedup, the
+                  contract's rule; `deduplicate()` applies the same rule
+                  inside one night)
+      latest,     the row delivered last, in delivery order
+      snapshot    (_delivery_date, _loaded_at, _file_path, _file_line)
+      first       the row delivered first
+      same_content  all rows of the first file that delivered the content
+      replace     the slice (for tables derived from a keyed table: a key
+                  that comes back tonight was re-decided upstream)
+
+    A key is kept whole by one side: stored rows that the slice beats are
+    deleted, slice rows that a stored row beats are dropped, so merging
+    night after night gives the table that one full build gives.
+
+    Both engines run the same SQL for the slice; only the merge is
+    engine-specific: DuckDB deletes and inserts in place, Spark (plain
+    Parquet tables take no DELETE) writes the merged table next to the old
+    one and swaps the names. Dbt's own `incremental` cannot express this
+    portably: dbt-spark accepts only append / insert_overwrite without
+    Delta, and neither keeps a key whole. -#}
+
+{% materialization keyed_incremental, default %}
+    {%- set unique_key = config.require('unique_key') -%}
+    {%- set unique_key = [unique_key] if unique_key is string else unique_key -%}
+    {%- set dedup = config.require('dedup') -%}
+    {%- if dedup not in ['latest', 'snapshot', 'first', 'same_content', 'replace'] -%}
+        {{ exceptions.raise_compiler_error("keyed_incremental: unknown dedup '" ~ dedup ~ "'") }}
+    {%- endif -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set slice_relation = make_intermediate_relation(target_relation, '__slice') -%}
+    {%- set grant_config = config.get('grants') -%}
+
+    {{ drop_relation_if_exists(load_cached_relation(slice_relation)) }}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if existing_relation is none or should_full_refresh() or existing_relation.is_view -%}
+        {{ drop_relation_if_exists(existing_relation) }}
+        {%- call statement('main') -%}
+            {{ create_table_as(False, target_relation, sql) }}
+        {%- endcall -%}
+    {%- else -%}
+        {%- call statement('slice') -%}
+            {{ create_table_as(False, slice_relation, sql) }}
+        {%- endcall -%}
+        {%- do keyed_merge(target_relation, slice_relation, unique_key, dedup) -%}
+        {%- call statement('main') -%}
+            select count(*) as slice_rows from {{ slice_relation }}
+        {%- endcall -%}
+        {{ drop_relation_if_exists(slice_relation) }}
+    {%- endif -%}
+
+    {%- do apply_grants(target_relation, grant_config, should_revoke=false) -%}
+    {%- do persist_docs(target_relation, model) -%}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {%- do adapter.commit() -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+
+{#- dbt's is_incremental() knows only dbt's `incremental`; models and macros
+    ask it whether tonight builds a slice. -#}
+{% macro is_incremental() -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- if model.config.materialized not in ['incremental', 'keyed_incremental'] or should_full_refresh() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set relation = adapter.get_relation(this.database, this.schema, this.table) -%}
+    {{ return(relation is not none and relation.type == 'table') }}
+{%- endmacro %}
+
+
+{#- The loads a night adds (var `incremental_loads`, set by pipeline/incremental.py):
+    a filter on a lake source's _load_id in an incremental build, nothing
+    in a full one. -#}
+{% macro tonight_loads_only(column='_load_id') -%}
+    {%- if is_incremental() -%}
+        and {{ tonight_loads_condition(column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro tonight_loads_condition(column='_load_id') -%}
+    {%- set loads = var('incremental_loads', none) -%}
+    {%- if loads is none -%}
+        {{ exceptions.raise_compiler_error(
+            "an incremental build needs var incremental_loads (the load ids tonight adds); "
+            ~ "`oneid run` passes it, or build with --full-refresh") }}
+    {%- elif loads | length == 0 -%}
+        1 = 0
+    {%- else -%}
+        {{ column }} in ({% for load in loads %}'{{ load | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Data tests on a keyed_incremental model check the rows tonight wrote
+    (every such row carries one of tonight's load ids); a full build
+    checks the whole table. Everything else is dbt's own. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where') -%}
+    {%- set tested = [] if not execute else graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('alias', 'equalto', relation.identifier) | list -%}
+    {%- set sliced = tested and tested[0].config.materialized == 'keyed_incremental'
+        and not flags.FULL_REFRESH and var('incremental_loads', none) is not none -%}
+    {%- if sliced -%}
+        {%- set slice = tonight_loads_condition(tested[0].config.get('slice_column') or '_load_id') -%}
+        {%- set where = '(' ~ slice ~ ')' ~ (' and (' ~ where ~ ')' if where else '') -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Merge a slice into its table by key. -#}
+{% macro keyed_merge(target, slice, unique_key, dedup) -%}
+    {{ return(adapter.dispatch('keyed_merge')(target, slice, unique_key, dedup)) }}
+{%- endmacro %}
+
+{% macro default__keyed_merge(target, slice, unique_key, dedup) -%}
+    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
+    {%- call statement('keyed_merge_delete') -%}
+        delete from {{ target }} as stored
+        where exists (
+            select 1 from {{ slice }} as fresh
+            where {{ same_key('fresh', 'stored', unique_key) }}
+              and {{ fresh_wins('fresh', 'stored', dedup) }}
+        )
+    {%- endcall -%}
+    {%- call statement('keyed_merge_insert') -%}
+        insert into {{ target }} ({{ columns }})
+        select {{ columns }} from {{ slice }} as fresh
+        where not exists (
+            select 1 from {{ target }} as stored
+            where {{ same_key('fresh', 'stored', unique_key) }}
+        )
+    {%- endcall -%}
+{%- endmacro %}
+
+{% macro spark__keyed_merge(target, slice, unique_key, dedup) -%}
+    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
+    {%- set merged = make_intermediate_relation(target, '__merged') -%}
+    {{ drop_relation_if_exists(load_cached_relation(merged)) }}
+    {%- set merged_sql -%}
+        select {{ columns }} from {{ target }} as stored
+        where not exists (
+            select 1 from {{ slice }} as fresh
+            where {{ same_key('fresh', 'stored', unique_key) }}
+              and {{ fresh_wins('fresh', 'stored', dedup) }}
+        )
+        union all
+        select {{ columns }} from {{ slice }} as fresh
+        where not exists (
+            select 1 from {{ target }} as stored
+            where {{ same_key('fresh', 'stored', unique_key) }}
+              and not ({{ fresh_wins('fresh', 'stored', dedup) }})
+        )
+    {%- endset -%}
+    {%- call statement('keyed_merge_write') -%}
+        {{ create_table_as(False, merged, merged_sql) }}
+    {%- endcall -%}
+    {%- do adapter.drop_relation(target) -%}
+    {%- do adapter.rename_relation(merged, target) -%}
+{%- endmacro %}
+
+
+{#- Null-safe equality of two rows' keys. -#}
+{% macro same_key(left, right, unique_key) -%}
+    {%- for column in unique_key -%}
+        {{ left }}.{{ column }} is not distinct from {{ right }}.{{ column }}{{ ' and ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- True when `fresh` wins its key against `stored` under the dedup rule:
+    later in delivery order for latest/snapshot, earlier for first, an
+    earlier file for same_content, always for replace. Two rows of one key
+    never tie: tonight's loads are other files (or a forced reload's later
+    _loaded_at). -#}
+{% macro fresh_wins(fresh, stored, dedup) -%}
+    {%- if dedup == 'replace' -%}
+        1 = 1
+    {%- elif dedup in ['latest', 'snapshot'] -%}
+        {{ lexicographic_less(stored, fresh, ['_delivery_date', '_loaded_at', '_file_path', '_file_line']) }}
+    {%- elif dedup == 'first' -%}
+        {{ lexicographic_less(fresh, stored, ['_delivery_date', '_loaded_at', '_file_path', '_file_line']) }}
+    {%- else -%}
+        {{ lexicographic_less(fresh, stored, ['_delivery_date', '_loaded_at', '_file_path']) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro lexicographic_less(left, right, columns) -%}
+    {%- set column = columns[0] -%}
+    {%- if columns | length == 1 -%}
+        {{ left }}.{{ column }} < {{ right }}.{{ column }}
+    {%- else -%}
+        ({{ left }}.{{ column }} < {{ right }}.{{ column }} or ({{ left }}.{{ column }} = {{ right }}.{{ column }} and {{ lexicographic_less(left, right, columns[1:]) }}))
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,167 @@
+"""Whether tonight's build extends the published restricted store or rebuilds everything.
+
+An incremental night starts from a copy of the published restricted store
+(never the published file itself: blue/green) and hands dbt the ids of the
+loads that store does not hold yet; `keyed_incremental` models
+(macros/engine/keyed_incremental.sql) then read only those loads and merge
+them by key. The store remembers what it holds in `build_manifest`: every
+load with a hash of its registry file, the business date, the engine and a
+fingerprint of the dbt project. Anything that would make extending it differ
+from rebuilding it forces a full build, with the reason in the run record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipeline.home import Home
+from pipeline.ingest.lake import SCHEMA_FILE
+
+MANIFEST_TABLE = "build_manifest"
+# What a build's result depends on besides the lake: a change to any of these
+# files (a model, a macro, a seed, a var) makes the stored tables stale.
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests/dbt")
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    incremental: bool
+    reason: str
+    loads: dict[str, str]  # every load the new store holds -> hash of its registry file
+    new_loads: tuple[str, ...]  # the loads dbt reads tonight (all of them on a full build)
+    fingerprint: str
+
+    def dbt_vars(self) -> dict[str, Any]:
+        return {"incremental_loads": list(self.new_loads)} if self.incremental else {}
+
+    def dbt_flags(self) -> list[str]:
+        return [] if self.incremental else ["--full-refresh"]
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "mode": "incremental" if self.incremental else "full",
+            "reason": self.reason,
+            "loads": len(self.loads),
+            "new_loads": list(self.new_loads),
+        }
+
+
+def project_fingerprint(project: Path) -> str:
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = project / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if not path.is_file():
+                continue
+            digest.update(path.relative_to(project).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def lake_loads(home: Home, business_date: date) -> dict[str, str]:
+    """Loads landed for dates up to the business date -> hash of their registry file.
+
+    A forced reload rewrites the registry files of the loads it replaces
+    (and drops their rows from the lake), so the hash also says whether a
+    load still holds what a stored table was built from.
+    """
+    loads: dict[str, str] = {}
+    for path in sorted(home.file_registry.glob("*.parquet")):
+        if path.name == SCHEMA_FILE:
+            continue
+        load_dates = pl.read_parquet(path, columns=["load_date"])["load_date"]
+        if load_dates.len() and load_dates.min() <= business_date:
+            loads[path.stem] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return loads
+
+
+@dataclass(frozen=True)
+class Manifest:
+    business_date: date
+    engine: str
+    fingerprint: str
+    loads: dict[str, str]
+
+
+def read_manifest(restricted: Path) -> Manifest | None:
+    if not restricted.is_file():
+        return None
+    with duckdb.connect(str(restricted), read_only=True) as con:
+        try:
+            rows = con.execute(
+                f"select business_date, engine, project_fingerprint, load_id, registry_sha256 from main.{MANIFEST_TABLE}"
+            ).fetchall()
+        except duckdb.CatalogException:
+            return None
+    if not rows:
+        return None
+    business_date, engine, fingerprint = rows[0][:3]
+    return Manifest(business_date, engine, fingerprint, {r[3]: r[4] for r in rows})
+
+
+def plan_build(
+    home: Home, business_date: date, engine: str, project: Path, *, full_refresh: bool = False
+) -> BuildPlan:
+    loads = lake_loads(home, business_date)
+    fingerprint = project_fingerprint(project)
+
+    def full(reason: str) -> BuildPlan:
+        return BuildPlan(False, reason, loads, tuple(sorted(loads)), fingerprint)
+
+    if full_refresh:
+        return full("--full-refresh")
+    if engine != "duckdb":
+        return full(f"the {engine} build keeps no tables between nights")
+    published = read_manifest(home.restricted)
+    if published is None:
+        return full("no published restricted store with a build manifest")
+    if published.business_date >= business_date:
+        return full(f"the published store is of {published.business_date}, not before {business_date}")
+    if published.engine != engine:
+        return full(f"the published store was built on {published.engine}")
+    if published.fingerprint != fingerprint:
+        return full("the dbt project changed since the published build")
+    changed = sorted(load for load, sha in published.loads.items() if loads.get(load) != sha)
+    if changed:
+        return full(f"{len(changed)} published load(s) were rolled back or reloaded, first {changed[0]}")
+    new_loads = tuple(sorted(set(loads) - set(published.loads)))
+    return BuildPlan(True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint)
+
+
+def start_from_published(home: Home, building_restricted: Path) -> None:
+    """The store tonight extends: a copy, so the published file is never written."""
+    temporary = building_restricted.with_name(building_restricted.name + ".copy")
+    shutil.copyfile(home.restricted, temporary)
+    temporary.replace(building_restricted)
+
+
+def write_manifest(restricted: Path, plan: BuildPlan, business_date: date, engine: str) -> None:
+    manifest = pl.DataFrame(  # noqa: F841 (read by DuckDB below)
+        {"load_id": list(plan.loads), "registry_sha256": list(plan.loads.values())},
+        schema={"load_id": pl.String(), "registry_sha256": pl.String()},
+    )
+    with duckdb.connect(str(restricted)) as con:
+        con.execute(
+            f"""
+            create or replace table main.{MANIFEST_TABLE} as
+            select
+                cast(? as date) as business_date,
+                cast(? as varchar) as engine,
+                cast(? as varchar) as project_fingerprint,
+                load_id,
+                registry_sha256
+            from manifest
+            order by load_id
+            """,
+            [business_date.isoformat(), engine, plan.fingerprint],
+        )
+        con.execute("checkpoint")
