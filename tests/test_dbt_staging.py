@@ -538,10 +538,17 @@ def test_every_source_is_declared_and_staged_by_its_contract(source: Source) -> 
     sql = (folder / f"{source.staging_model}.sql").read_text()
     assert f"source('{source.system}', '{source.entity}')" in sql
     renames = STAGING_NAMES.get(source.name, {})
-    dedup = re.search(r"deduplicate\('renamed', \[([^\]]*)\], '(\w+)'\)", sql)
-    assert dedup is not None, f"{source.staging_model} does not deduplicate"
-    assert re.findall(r"'(\w+)'", dedup.group(1)) == [renames.get(k, k) for k in source.natural_key]
-    assert dedup.group(2) == source.dedup.value
+    # The contract's key and rule, once per model: for deduplicate() within a
+    # night and for keyed_incremental's merge across nights.
+    key = re.search(r"\{%- set natural_key = \[([^\]]*)\] -%\}", sql)
+    rule = re.search(r"\{%- set dedup = '(\w+)' -%\}", sql)
+    assert key is not None and rule is not None, f"{source.staging_model} does not name its key and rule"
+    assert re.findall(r"'(\w+)'", key.group(1)) == [renames.get(k, k) for k in source.natural_key]
+    assert rule.group(1) == source.dedup.value
+    assert "{{ deduplicate('renamed', natural_key, dedup) }}" in sql
+    if source.dedup.value != "snapshot":  # a snapshot replaces the whole catalog: a small table
+        assert "materialized='keyed_incremental', unique_key=natural_key, dedup=dedup" in sql
+        assert "{{ tonight_loads_only() }}" in sql
 
     (model,) = [m for m in model_yaml(source.system)["models"] if m["name"] == source.staging_model]
     accepted = accepted_values_by_column(model)

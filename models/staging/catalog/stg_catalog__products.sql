@@ -1,3 +1,6 @@
+{%- set natural_key = ['sku'] -%}
+{%- set dedup = 'snapshot' -%}
+
 with
 
 source as (
@@ -38,7 +41,7 @@ renamed as (
 -- its last known row, because older orders still reference it.
 deduplicated as (
 
-    {{ deduplicate('renamed', ['sku'], 'snapshot') }}
+    {{ deduplicate('renamed', natural_key, dedup) }}
 
 ),
 
