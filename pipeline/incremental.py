@@ -24,6 +24,7 @@ import polars as pl
 
 from pipeline.home import Home
 from pipeline.ingest.lake import SCHEMA_FILE
+from pipeline.state import STATE_TABLES, StateTable
 
 MANIFEST_TABLE = "build_manifest"
 # What a build's result depends on besides the lake: a change to any of these
@@ -130,11 +131,21 @@ def plan_build(
         return full(f"the published store was built on {published.engine}")
     if published.fingerprint != fingerprint:
         return full("the dbt project changed since the published build")
+    stale = [t.name for t in STATE_TABLES if newest_snapshot(home, t, business_date) != published.business_date]
+    if stale:
+        return full(f"the newest {stale[0]} snapshot before {business_date} is not of the published night")
     changed = sorted(load for load, sha in published.loads.items() if loads.get(load) != sha)
     if changed:
         return full(f"{len(changed)} published load(s) were rolled back or reloaded, first {changed[0]}")
     new_loads = tuple(sorted(set(loads) - set(published.loads)))
     return BuildPlan(True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint)
+
+
+def newest_snapshot(home: Home, table: StateTable, business_date: date) -> date | None:
+    """The night whose state tonight's build reads (the stg_state__ models' rule)."""
+    prefix = "business_date="
+    dates = [date.fromisoformat(p.stem[len(prefix):]) for p in (home.state / table.name).glob(f"{prefix}*.parquet")]
+    return max((d for d in dates if d < business_date), default=None)
 
 
 def start_from_published(home: Home, building_restricted: Path) -> None:

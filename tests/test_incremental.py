@@ -65,6 +65,14 @@ def test_incremental_nights_equal_a_full_refresh(nights: tuple[Home, Home, list[
     assert differences == []
 
 
+def test_the_nights_moved_identifiers_between_oneids(nights: tuple[Home, Home, list[dict]]) -> None:
+    """So the equality covers records reconsidered for a OneID change, not only new records."""
+    extended = nights[0]
+    changes = pl.read_parquet(extended.root / "state" / "oneid_changes" / f"business_date={NIGHTS[-1]}.parquet")
+    later = changes.filter(pl.col("changed_on").is_in(NIGHTS) & pl.col("old_oneid").is_not_null())
+    assert later.height > 0
+
+
 def test_state_and_exports_equal_a_full_refresh(nights: tuple[Home, Home, list[dict]]) -> None:
     extended, rebuilt, _ = nights
     tonight = f"business_date={NIGHTS[-1].isoformat()}.parquet"

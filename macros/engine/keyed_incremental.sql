@@ -15,7 +15,10 @@
       first       the row delivered first
       same_content  all rows of the first file that delivered the content
       replace     the slice (for tables derived from a keyed table: a key
-                  that comes back tonight was re-decided upstream)
+                  that comes back tonight was re-decided upstream). A slice
+                  may carry a boolean `_is_tombstone`: its rows only delete
+                  their key (a re-decided key that now has no row); the
+                  column is not stored.
 
     A key is kept whole by one side: stored rows that the slice beats are
     deleted, slice rows that a stored row beats are dropped, so merging
@@ -53,7 +56,8 @@
         {%- call statement('slice') -%}
             {{ create_table_as(False, slice_relation, sql) }}
         {%- endcall -%}
-        {%- do keyed_merge(target_relation, slice_relation, unique_key, dedup) -%}
+        {%- set slice_columns = adapter.get_columns_in_relation(slice_relation) | map(attribute='name') | map('lower') | list -%}
+        {%- do keyed_merge(target_relation, slice_relation, unique_key, dedup, '_is_tombstone' in slice_columns) -%}
         {%- call statement('main') -%}
             select count(*) as slice_rows from {{ slice_relation }}
         {%- endcall -%}
@@ -106,17 +110,18 @@
 {%- endmacro %}
 
 
-{#- Data tests on a keyed_incremental model check the rows tonight wrote
-    (every such row carries one of tonight's load ids); a full build
+{#- Data tests on a keyed_incremental model with a `slice_column` (the
+    load id its rows carry) check the rows tonight wrote; a full build
     checks the whole table. Everything else is dbt's own. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- set tested = [] if not execute else graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
         | selectattr('alias', 'equalto', relation.identifier) | list -%}
     {%- set sliced = tested and tested[0].config.materialized == 'keyed_incremental'
+        and tested[0].config.get('slice_column')
         and not flags.FULL_REFRESH and var('incremental_loads', none) is not none -%}
     {%- if sliced -%}
-        {%- set slice = tonight_loads_condition(tested[0].config.get('slice_column') or '_load_id') -%}
+        {%- set slice = tonight_loads_condition(tested[0].config.get('slice_column')) -%}
         {%- set where = '(' ~ slice ~ ')' ~ (' and (' ~ where ~ ')' if where else '') -%}
     {%- endif -%}
     {%- if where -%}
@@ -128,11 +133,11 @@
 
 
 {#- Merge a slice into its table by key. -#}
-{% macro keyed_merge(target, slice, unique_key, dedup) -%}
-    {{ return(adapter.dispatch('keyed_merge')(target, slice, unique_key, dedup)) }}
+{% macro keyed_merge(target, slice, unique_key, dedup, has_tombstones=false) -%}
+    {{ return(adapter.dispatch('keyed_merge')(target, slice, unique_key, dedup, has_tombstones)) }}
 {%- endmacro %}
 
-{% macro default__keyed_merge(target, slice, unique_key, dedup) -%}
+{% macro default__keyed_merge(target, slice, unique_key, dedup, has_tombstones) -%}
     {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
     {%- call statement('keyed_merge_delete') -%}
         delete from {{ target }} as stored
@@ -145,14 +150,14 @@
     {%- call statement('keyed_merge_insert') -%}
         insert into {{ target }} ({{ columns }})
         select {{ columns }} from {{ slice }} as fresh
-        where not exists (
+        where {{ 'not fresh._is_tombstone and' if has_tombstones }} not exists (
             select 1 from {{ target }} as stored
             where {{ same_key('fresh', 'stored', unique_key) }}
         )
     {%- endcall -%}
 {%- endmacro %}
 
-{% macro spark__keyed_merge(target, slice, unique_key, dedup) -%}
+{% macro spark__keyed_merge(target, slice, unique_key, dedup, has_tombstones) -%}
     {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
     {%- set merged = make_intermediate_relation(target, '__merged') -%}
     {{ drop_relation_if_exists(load_cached_relation(merged)) }}
@@ -165,7 +170,7 @@
         )
         union all
         select {{ columns }} from {{ slice }} as fresh
-        where not exists (
+        where {{ 'not fresh._is_tombstone and' if has_tombstones }} not exists (
             select 1 from {{ target }} as stored
             where {{ same_key('fresh', 'stored', unique_key) }}
               and not ({{ fresh_wins('fresh', 'stored', dedup) }})

@@ -70,3 +70,12 @@
         max(case when {{ source_column }} = '{{ source }}' then '{{ source }}' end)
     {%- endfor %})
 {%- endmacro %}
+
+
+{#- The keys of the records of one source (an entry of identity_record_sources)
+    that tonight's loads touched: staging kept a row of tonight's for them. -#}
+{% macro touched_records(source) -%}
+    select distinct {{ source.record }} as record_key
+    from {{ ref(source.model) }}
+    where {{ tonight_loads_condition() }}
+{%- endmacro %}

@@ -9,10 +9,18 @@
     Tmall members, WeChat users and followers) at the delivery date of their
     latest version, the one staging keeps. A profile is its source's current
     state, so it still asserts its identifiers on the business date
-    (asserted_at), however long ago it was delivered: an old CRM record is
-    not weaker evidence than yesterday's order. -#}
+    (is_profile; int_identity_links dates its assertion), however long ago it
+    was delivered: an old CRM record is not weaker evidence than yesterday's
+    order.
+
+    Incremental (docs/incremental.md): a night re-derives only the records
+    that tonight's loads touched, whole, and replaces them by
+    (source_name, record_key); nothing here depends on the business date.
+    A touched record that no longer carries any identifier leaves a
+    tombstone row, which deletes its earlier rows and is not stored. -#}
 
 {%- set delivered = 'cast(_delivery_date as ' ~ dbt.type_timestamp() ~ ')' -%}
+{{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
 
 with
 
@@ -29,11 +37,7 @@ observed as (
         '{{ source.source }}' as source_name,
         cast({{ source.record }} as {{ dbt.type_string() }}) as record_key,
         coalesce({{ source.at }}, {{ delivered }}) as observed_at,
-        {% if source.profile -%}
-        cast({{ business_date() }} as {{ dbt.type_timestamp() }})
-        {%- else -%}
-        coalesce({{ source.at }}, {{ delivered }})
-        {%- endif %} as asserted_at,
+        {{ 'true' if source.profile else 'false' }} as is_profile,
         '{{ column.id_type }}' as id_type,
         {{ column.namespace | default("'global'") }} as namespace_as_delivered,
         {{ 'true' if column.brand_namespace else 'false' }} as is_brand_namespace,
@@ -49,6 +53,9 @@ observed as (
         _file_line
     from {{ ref(source.model) }}
     where {{ column.raw }} is not null
+    {%- if is_incremental() %}
+        and {{ source.record }} in (select record_key from ({{ touched_records(source) }}) as records)
+    {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -66,7 +73,7 @@ namespaced as (
         observed.source_name,
         observed.record_key,
         observed.observed_at,
-        observed.asserted_at,
+        observed.is_profile,
         observed.id_type,
         case
             when observed.is_brand_namespace then coalesce(brand_aliases.brand, observed.namespace_as_delivered)
@@ -91,7 +98,7 @@ checked as (
         source_name,
         record_key,
         observed_at,
-        asserted_at,
+        is_profile,
         id_type,
         namespace,
         raw_value,
@@ -155,7 +162,7 @@ judged as (
         checked.source_name,
         checked.record_key,
         checked.observed_at,
-        checked.asserted_at,
+        checked.is_profile,
         checked.id_type,
         checked.namespace,
         checked.raw_value,
@@ -195,7 +202,7 @@ final as (
         record_key,
         {{ hash_bigint(dbt.concat(['source_name', "'|'", 'record_key'])) }} as record_id,
         observed_at,
-        asserted_at,
+        is_profile,
         id_type,
         namespace,
         raw_value,
@@ -205,8 +212,36 @@ final as (
         case when identifier_key is not null then {{ hash_bigint('identifier_key') }} end as node_id,
         _file_path,
         _file_line
+        {%- if is_incremental() %},
+        false as _is_tombstone
+        {%- endif %}
     from ranked
     where spelling_rank = 1
+    {%- if is_incremental() %}
+
+    union all
+
+    -- Touched records without any identifier left: their earlier rows go.
+    select
+        touched.source_name,
+        touched.record_key,
+        {{ hash_bigint(dbt.concat(['touched.source_name', "'|'", 'touched.record_key'])) }} as record_id,
+        {%- for column in ['observed_at', 'is_profile', 'id_type', 'namespace', 'raw_value', 'value', 'rejection', 'identifier_key', 'node_id', '_file_path', '_file_line'] %}
+        null as {{ column }},
+        {%- endfor %}
+        true as _is_tombstone
+    from (
+        {%- for source in identity_record_sources() %}
+        select '{{ source.source }}' as source_name, cast(record_key as {{ dbt.type_string() }}) as record_key
+        from ({{ touched_records(source) }}) as records
+        {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    ) as touched
+    where not exists (
+        select 1 from ranked
+        where ranked.source_name = touched.source_name and ranked.record_key = touched.record_key
+    )
+    {%- endif %}
 
 )
 

@@ -14,7 +14,8 @@ records as (
         record_id,
         source_name,
         min(observed_at) as observed_at,
-        max(asserted_at) as asserted_at
+        -- A profile still asserts its identifiers tonight.
+        max(case when is_profile then cast({{ business_date() }} as {{ dbt.type_timestamp() }}) else observed_at end) as asserted_at
     from {{ ref('int_identifier_observations') }}
     where node_id is not null
     group by node_id, record_id, source_name

@@ -7,22 +7,83 @@
     them apart (a hub phone on an order, a cut link), the record belongs to
     the OneID of its account identifier (platform or member id) before its
     phone or device, then to the OneID most of its identifiers hold. Records
-    whose identifiers are all rejected or cut as hubs have no OneID. -#}
+    whose identifiers are all rejected or cut as hubs have no OneID.
+
+    Incremental (docs/incremental.md): a night reconsiders only the records
+    tonight's loads touched and the records holding an identifier whose
+    OneID is not the one last night's state snapshot gave it; every other
+    record's identifiers, and so its vote, are as they were. A reconsidered
+    record that no longer has a OneID leaves a tombstone. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
+-- Read only on incremental nights (tonight's records, last night's OneIDs):
+-- depends_on: {{ ref('int_identifiers') }}, {{ ref('stg_state__oneid_assignments') }}
+{%- for source in identity_record_sources() %}
+-- depends_on: {{ ref(source.model) }}
+{%- endfor %}
 
 with
-
-observations as (
-
-    select * from {{ ref('int_identifier_observations') }}
-    where identifier_key is not null
-
-),
 
 identifier_oneids as (
 
     select identifier_key, oneid from {{ ref('int_identifier_oneids') }}
 
 ),
+
+{% if is_incremental() -%}
+identifiers as (
+
+    select identifier_key, identifier_hash from {{ ref('int_identifiers') }}
+
+),
+
+last_night as (
+
+    select identifier_hash, oneid from {{ ref('stg_state__oneid_assignments') }}
+
+),
+
+moved_identifiers as (
+
+    select identifiers.identifier_key
+    from identifiers
+    left join identifier_oneids on identifiers.identifier_key = identifier_oneids.identifier_key
+    left join last_night on identifiers.identifier_hash = last_night.identifier_hash
+    where coalesce(identifier_oneids.oneid, '') <> coalesce(last_night.oneid, '')
+
+),
+
+reconsidered as (
+
+    {%- for source in identity_record_sources() %}
+    select '{{ source.source }}' as source_name, cast(record_key as {{ dbt.type_string() }}) as record_key
+    from ({{ touched_records(source) }}) as records
+    union
+    {%- endfor %}
+    select distinct observations.source_name, observations.record_key
+    from {{ ref('int_identifier_observations') }} as observations
+    inner join moved_identifiers on observations.identifier_key = moved_identifiers.identifier_key
+
+),
+
+observations as (
+
+    select observations.*
+    from {{ ref('int_identifier_observations') }} as observations
+    inner join reconsidered
+        on observations.source_name = reconsidered.source_name
+        and observations.record_key = reconsidered.record_key
+    where observations.identifier_key is not null
+
+),
+{%- else -%}
+observations as (
+
+    select * from {{ ref('int_identifier_observations') }}
+    where identifier_key is not null
+
+),
+{%- endif %}
 
 record_votes as (
 
@@ -63,8 +124,29 @@ final as (
         oneid,
         observed_at,
         candidate_oneids > 1 as is_split_record
+        {%- if is_incremental() %},
+        false as _is_tombstone
+        {%- endif %}
     from ranked
     where vote_rank = 1
+    {%- if is_incremental() %}
+
+    union all
+
+    -- Reconsidered records without a OneID any more: their earlier row goes.
+    select
+        reconsidered.source_name,
+        reconsidered.record_key,
+        null as oneid,
+        null as observed_at,
+        null as is_split_record,
+        true as _is_tombstone
+    from reconsidered
+    where not exists (
+        select 1 from ranked
+        where ranked.source_name = reconsidered.source_name and ranked.record_key = reconsidered.record_key
+    )
+    {%- endif %}
 
 )
 
