@@ -113,6 +113,10 @@ def _node_name(unique_id: str) -> str:
 
 def report(night: Night, label: str) -> str:
     lines = [f"### {label}: {night.business_date}", ""]
+    build = next((s for s in night.record["stages"] if s["name"] == "build"), None)
+    plan = (build or {}).get("detail", {}).get("plan")
+    if plan:
+        lines += [f"build: {plan['mode']} ({plan['reason']}), {len(plan['new_loads'])} new load(s)", ""]
     lines += ["| stage | wall s | CPU s | peak RSS |", "| --- | ---: | ---: | ---: |"]
     for stage in night.record["stages"]:
         start, end = _instant(stage["started_at"]), _instant(stage["ended_at"])
@@ -158,14 +162,13 @@ def main() -> None:
     try:
         generate(home, args.persons, args.days + args.later_nights, end, args.seed)
         extra = ["--engine", args.engine]
-        nights = [run_night(home, first, extra)]
-        nights += [run_night(home, first + timedelta(days=n), extra) for n in range(1, args.later_nights + 1)]
         print(f"{date.today()}, {platform.node()}: {os.cpu_count()} cores, engine {args.engine}, "
-              f"{args.persons:,} persons x {args.days} days + {args.later_nights} nights, "
-              f"load average {os.getloadavg()[0]:.1f}")
-        for index, night in enumerate(nights):
+              f"{args.persons:,} persons x {args.days} days + {args.later_nights} nights")
+        # Each night's figures as soon as it ends: a long run is worth something if stopped.
+        for index in range(args.later_nights + 1):
+            night = run_night(home, first + timedelta(days=index), extra)
             print()
-            print(report(night, "first night" if index == 0 else f"night {index + 1}"))
+            print(report(night, "first night" if index == 0 else f"night {index + 1}"), flush=True)
     finally:
         if not args.keep and not args.home:
             shutil.rmtree(home.parent, ignore_errors=True)

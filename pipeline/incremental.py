@@ -13,7 +13,7 @@ from rebuilding it forces a full build, with the reason in the run record.
 from __future__ import annotations
 
 import hashlib
-import shutil
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,7 @@ from pipeline.ingest.lake import SCHEMA_FILE
 from pipeline.state import STATE_TABLES, StateTable
 
 MANIFEST_TABLE = "build_manifest"
+TABLES_TABLE = "build_manifest_tables"
 # What a build's result depends on besides the lake: a change to any of these
 # files (a model, a macro, a seed, a var) makes the stored tables stale.
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests/dbt")
@@ -39,6 +40,7 @@ class BuildPlan:
     loads: dict[str, str]  # every load the new store holds -> hash of its registry file
     new_loads: tuple[str, ...]  # the loads dbt reads tonight (all of them on a full build)
     fingerprint: str
+    carried_tables: tuple[str, ...] = ()  # copied from the published store before dbt runs
 
     def dbt_vars(self) -> dict[str, Any]:
         return {"incremental_loads": list(self.new_loads)} if self.incremental else {}
@@ -91,6 +93,7 @@ class Manifest:
     engine: str
     fingerprint: str
     loads: dict[str, str]
+    tables: tuple[str, ...]  # the keyed_incremental tables a later night extends
 
 
 def read_manifest(restricted: Path) -> Manifest | None:
@@ -101,12 +104,13 @@ def read_manifest(restricted: Path) -> Manifest | None:
             rows = con.execute(
                 f"select business_date, engine, project_fingerprint, load_id, registry_sha256 from main.{MANIFEST_TABLE}"
             ).fetchall()
+            tables = tuple(r[0] for r in con.execute(f"select table_name from main.{TABLES_TABLE} order by 1").fetchall())
         except duckdb.CatalogException:
             return None
     if not rows:
         return None
     business_date, engine, fingerprint = rows[0][:3]
-    return Manifest(business_date, engine, fingerprint, {r[3]: r[4] for r in rows})
+    return Manifest(business_date, engine, fingerprint, {r[3]: r[4] for r in rows}, tables)
 
 
 def plan_build(
@@ -138,7 +142,9 @@ def plan_build(
     if changed:
         return full(f"{len(changed)} published load(s) were rolled back or reloaded, first {changed[0]}")
     new_loads = tuple(sorted(set(loads) - set(published.loads)))
-    return BuildPlan(True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint)
+    return BuildPlan(
+        True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint, published.tables
+    )
 
 
 def newest_snapshot(home: Home, table: StateTable, business_date: date) -> date | None:
@@ -148,14 +154,31 @@ def newest_snapshot(home: Home, table: StateTable, business_date: date) -> date 
     return max((d for d in dates if d < business_date), default=None)
 
 
-def start_from_published(home: Home, building_restricted: Path) -> None:
-    """The store tonight extends: a copy, so the published file is never written."""
-    temporary = building_restricted.with_name(building_restricted.name + ".copy")
-    shutil.copyfile(home.restricted, temporary)
-    temporary.replace(building_restricted)
+def start_from_published(home: Home, building_restricted: Path, tables: tuple[str, ...]) -> None:
+    """The tables tonight extends, copied from the published store into a new one.
+
+    Only the keyed_incremental tables: dbt rebuilds every other table anyway,
+    and a copy of the whole file would carry last night's replaced tables as
+    free blocks (DuckDB files do not shrink), growing the store night after
+    night. The published file is only read. Raw identifiers: the new store
+    is readable by the pipeline's user only, as the published one is.
+    """
+    published = str(home.restricted).replace("'", "''")
+    previous = os.umask(0o077)  # the new file and its write-ahead log
+    try:
+        with duckdb.connect(str(building_restricted)) as con:
+            con.execute(f"attach '{published}' as published (read_only)")
+            for table in tables:
+                con.execute(f'create table main."{table}" as select * from published.main."{table}"')
+            con.execute("detach published")
+            con.execute("checkpoint")
+    finally:
+        os.umask(previous)
 
 
-def write_manifest(restricted: Path, plan: BuildPlan, business_date: date, engine: str) -> None:
+def write_manifest(
+    restricted: Path, plan: BuildPlan, business_date: date, engine: str, tables: list[str]
+) -> None:
     manifest = pl.DataFrame(  # noqa: F841 (read by DuckDB below)
         {"load_id": list(plan.loads), "registry_sha256": list(plan.loads.values())},
         schema={"load_id": pl.String(), "registry_sha256": pl.String()},
@@ -175,4 +198,6 @@ def write_manifest(restricted: Path, plan: BuildPlan, business_date: date, engin
             """,
             [business_date.isoformat(), engine, plan.fingerprint],
         )
+        con.execute(f"create or replace table main.{TABLES_TABLE} (table_name varchar not null)")
+        con.executemany(f"insert into main.{TABLES_TABLE} values (?)", [[name] for name in tables])
         con.execute("checkpoint")

@@ -9,17 +9,13 @@ picks, and `replace` must drop a key its slice marks with a tombstone.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline.dbt_runner import project_dir
+from tests.engine_projects import dbt_build, engine_project, spark_warehouse
 
 DELIVERIES = """k,v,_load_id,_delivery_date,_loaded_at,_file_path,_file_line
 a,a1,L1,2026-11-01,2026-11-01 01:00:00,f1,1
@@ -67,56 +63,25 @@ EXPECTED = {
 }
 
 
-def profile(engine: str, root: Path) -> str:
-    if engine == "duckdb":
-        return (
-            "keyed:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-            f"      path: '{root / 'keyed.duckdb'}'\n      schema: keyed\n      threads: 2\n"
-        )
-    warehouse = root / "spark"
-    return (
-        "keyed:\n  target: dev\n  outputs:\n    dev:\n      type: spark\n      method: session\n"
-        "      host: local\n      schema: keyed\n      threads: 1\n      server_side_parameters:\n"
-        "        spark.master: 'local[2]'\n        spark.driver.memory: '1g'\n"
-        f"        spark.sql.warehouse.dir: '{warehouse}'\n"
-        f"        spark.driver.extraJavaOptions: '-Dderby.system.home={warehouse}'\n"
-        "        spark.ui.enabled: 'false'\n"
-    )
-
-
 def two_nights(engine: str, root: Path) -> dict[str, dict]:
-    project = root / "project"
-    (project / "models").mkdir(parents=True)
-    (project / "seeds").mkdir()
-    (project / "macros").symlink_to(project_dir() / "macros" / "engine", target_is_directory=True)
-    (project / "dbt_project.yml").write_text(
-        "name: keyed\nversion: '1.0'\nconfig-version: 2\nprofile: keyed\n"
-        "models:\n  +file_format: parquet\nseeds:\n  +file_format: parquet\n"
-    )
-    (project / "profiles.yml").write_text(profile(engine, root))
+    project = engine_project(root, "keyed", engine)
     (project / "seeds" / "deliveries.csv").write_text(DELIVERIES)
     (project / "seeds" / "_seeds.yml").write_text(SEEDS_YML)
     (project / "models" / "latest_wins.sql").write_text(KEYED.format(dedup="latest"))
     (project / "models" / "first_wins.sql").write_text(KEYED.format(dedup="first"))
     (project / "models" / "replaced.sql").write_text(REPLACED)
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    nights = [{"night": 1}, {"night": 2, "incremental_loads": ["L2"]}]
-    results: dict[str, dict] = {}
-    for night in nights:
-        done = subprocess.run(
-            [dbt, "build", "--project-dir", str(project), "--profiles-dir", str(project),
-             "--vars", json.dumps(night)],
-            cwd=project, env=env, capture_output=True, text=True,
-        )
+    for night in [{"night": 1}, {"night": 2, "incremental_loads": ["L2"]}]:
+        done = dbt_build(project, night)
         assert done.returncode == 0, done.stdout[-3000:]
+    results: dict[str, dict] = {}
     for model in EXPECTED:
         if engine == "duckdb":
-            rows = duckdb.connect(str(root / "keyed.duckdb"), read_only=True).execute(
-                f"select k, v from keyed.keyed.{model}"
+            rows = duckdb.connect(str(root / "project.duckdb"), read_only=True).execute(
+                f"select k, v from project.keyed.{model}"
             ).fetchall()
         else:
-            rows = duckdb.sql(f"select k, v from read_parquet('{root}/spark/keyed.db/{model}/*.parquet')").fetchall()
+            files = spark_warehouse(root) / "keyed.db" / model / "*.parquet"
+            rows = duckdb.sql(f"select k, v from read_parquet('{files}')").fetchall()
         results[model] = dict(rows)
         assert len(rows) == len(results[model]), f"{model}: a key is doubled: {rows}"
     return results

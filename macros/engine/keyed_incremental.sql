@@ -87,6 +87,14 @@
 {%- endmacro %}
 
 
+{#- Whether this build extends last night's tables (`oneid run` passes
+    tonight's loads and no --full-refresh): for plain tables that list what
+    the keyed_incremental models downstream re-derive. -#}
+{% macro is_incremental_night() -%}
+    {{ return(var('incremental_loads', none) is not none and not flags.FULL_REFRESH) }}
+{%- endmacro %}
+
+
 {#- The loads a night adds (var `incremental_loads`, set by pipeline/incremental.py):
     a filter on a lake source's _load_id in an incremental build, nothing
     in a full one. -#}

@@ -79,3 +79,16 @@
     from {{ ref(source.model) }}
     where {{ tonight_loads_condition() }}
 {%- endmacro %}
+
+
+{#- (source_name, record_key) of every record tonight's loads touched, over
+    all identity sources. -#}
+{% macro touched_identity_records() -%}
+    {%- for source in identity_record_sources() %}
+    select
+        '{{ source.source }}' as source_name,
+        cast(record_key as {{ dbt.type_string() }}) as record_key
+    from ({{ touched_records(source) }}) as records
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

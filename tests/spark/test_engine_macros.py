@@ -15,16 +15,13 @@ One dbt build on a local Spark session, about half a minute.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline.dbt_runner import project_dir
+from tests.engine_projects import dbt_build, engine_project, spark_warehouse
 
 NULL_IN_CONTRACT = """
 {{ config(materialized='table', contract={'enforced': true}) }}
@@ -61,36 +58,15 @@ def spark_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dic
     if shutil.which("java") is None:
         pytest.fail("Spark needs a Java runtime: `make setup` installs openjdk-17-jre-headless")
     root = tmp_path_factory.mktemp("spark_macros")
-    project = root / "project"
-    (project / "models").mkdir(parents=True)
-    (project / "seeds").mkdir()
-    (project / "macros").symlink_to(project_dir() / "macros" / "engine", target_is_directory=True)
-    (project / "dbt_project.yml").write_text(
-        "name: spark_macros\nversion: '1.0'\nconfig-version: 2\nprofile: spark_macros\n"
-        "models:\n  +file_format: parquet\nseeds:\n  +file_format: parquet\n"
-    )
-    warehouse = root / "spark"
-    (project / "profiles.yml").write_text(
-        "spark_macros:\n  target: dev\n  outputs:\n    dev:\n      type: spark\n      method: session\n"
-        "      host: local\n      schema: macros\n      threads: 1\n      server_side_parameters:\n"
-        "        spark.master: 'local[2]'\n        spark.driver.memory: '1g'\n"
-        f"        spark.sql.warehouse.dir: '{warehouse}'\n"
-        f"        spark.driver.extraJavaOptions: '-Dderby.system.home={warehouse}'\n"
-        "        spark.ui.enabled: 'false'\n"
-    )
+    project = engine_project(root, "engine_macros", "spark")
     (project / "models" / "null_in_contract.sql").write_text(NULL_IN_CONTRACT)
     (project / "models" / "_models.yml").write_text(MODELS_YML)
     (project / "seeds" / "_seeds.yml").write_text(SEEDS_YML)
     (project / "seeds" / "texts.csv").write_text(TEXTS)
     (project / "seeds" / "nothing.csv").write_text("id,text\n")
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run(
-        [str(dbt), "build", "--project-dir", str(project), "--profiles-dir", str(project)],
-        cwd=project, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        capture_output=True, text=True,
-    )
+    dbt_build(project)
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
-    return {r["unique_id"].split(".")[-1]: r for r in results}, warehouse / "macros.db"
+    return {r["unique_id"].split(".")[-1]: r for r in results}, spark_warehouse(root) / "engine_macros.db"
 
 
 def test_a_null_breaks_an_enforced_contract(spark_build: tuple[dict[str, dict], Path]) -> None:

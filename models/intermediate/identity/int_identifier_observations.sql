@@ -230,13 +230,7 @@ final as (
         null as {{ column }},
         {%- endfor %}
         true as _is_tombstone
-    from (
-        {%- for source in identity_record_sources() %}
-        select '{{ source.source }}' as source_name, cast(record_key as {{ dbt.type_string() }}) as record_key
-        from ({{ touched_records(source) }}) as records
-        {% if not loop.last %}union all{% endif %}
-        {%- endfor %}
-    ) as touched
+    from ({{ touched_identity_records() }}) as touched
     where not exists (
         select 1 from ranked
         where ranked.source_name = touched.source_name and ranked.record_key = touched.record_key

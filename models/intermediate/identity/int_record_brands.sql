@@ -1,8 +1,14 @@
 {#- The brands each identity-asserting record names: its source's brand or
     shop column (macro person_record_brand_columns) mapped through the seed
-    identity_brand_aliases. A record naming no brand we know has no row. -#}
+    identity_brand_aliases. A record naming no brand we know has no row.
+
+    Incremental (docs/incremental.md): a night re-derives the records its
+    loads touched, whole; a touched record that now names no brand we know
+    leaves a tombstone. -#}
 
 {%- set brand_columns = person_record_brand_columns() %}
+{{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
+-- depends_on: {{ ref('int_identity_reconsidered_records') }}
 
 with
 
@@ -25,6 +31,9 @@ delivered_brands as (
         {{ brand_columns[source.source] }} as brand_as_delivered
     from {{ ref(source.model) }}
     where {{ brand_columns[source.source] }} is not null
+    {%- if is_incremental() %}
+        and {{ source.record }} in (select record_key from ({{ touched_records(source) }}) as records)
+    {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -36,8 +45,31 @@ final as (
         delivered_brands.source_name,
         delivered_brands.record_key,
         brand_aliases.brand
+        {%- if is_incremental() %},
+        false as _is_tombstone
+        {%- endif %}
     from delivered_brands
     inner join brand_aliases on delivered_brands.brand_as_delivered = brand_aliases.alias
+    {%- if is_incremental() %}
+
+    union all
+
+    -- Touched records that name no brand we know any more: their rows go.
+    select
+        touched.source_name,
+        touched.record_key,
+        cast(null as {{ dbt.type_string() }}) as brand,
+        true as _is_tombstone
+    from {{ ref('int_identity_reconsidered_records') }} as touched
+    where touched.is_touched
+        and not exists (
+            select 1
+            from delivered_brands
+            inner join brand_aliases on delivered_brands.brand_as_delivered = brand_aliases.alias
+            where delivered_brands.source_name = touched.source_name
+                and delivered_brands.record_key = touched.record_key
+        )
+    {%- endif %}
 
 )
 

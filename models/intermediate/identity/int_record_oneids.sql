@@ -9,18 +9,13 @@
     phone or device, then to the OneID most of its identifiers hold. Records
     whose identifiers are all rejected or cut as hubs have no OneID.
 
-    Incremental (docs/incremental.md): a night reconsiders only the records
-    tonight's loads touched and the records holding an identifier whose
-    OneID is not the one last night's state snapshot gave it; every other
-    record's identifiers, and so its vote, are as they were. A reconsidered
-    record that no longer has a OneID leaves a tombstone. -#}
+    Incremental (docs/incremental.md): a night votes again only for the
+    records of int_identity_reconsidered_records; every other record's
+    identifiers, and so its vote, are as they were. A reconsidered record
+    that no longer has a OneID leaves a tombstone. -#}
 
 {{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
--- Read only on incremental nights (tonight's records, last night's OneIDs):
--- depends_on: {{ ref('int_identifiers') }}, {{ ref('stg_state__oneid_assignments') }}
-{%- for source in identity_record_sources() %}
--- depends_on: {{ ref(source.model) }}
-{%- endfor %}
+-- depends_on: {{ ref('int_identity_reconsidered_records') }}
 
 with
 
@@ -31,38 +26,9 @@ identifier_oneids as (
 ),
 
 {% if is_incremental() -%}
-identifiers as (
-
-    select identifier_key, identifier_hash from {{ ref('int_identifiers') }}
-
-),
-
-last_night as (
-
-    select identifier_hash, oneid from {{ ref('stg_state__oneid_assignments') }}
-
-),
-
-moved_identifiers as (
-
-    select identifiers.identifier_key
-    from identifiers
-    left join identifier_oneids on identifiers.identifier_key = identifier_oneids.identifier_key
-    left join last_night on identifiers.identifier_hash = last_night.identifier_hash
-    where coalesce(identifier_oneids.oneid, '') <> coalesce(last_night.oneid, '')
-
-),
-
 reconsidered as (
 
-    {%- for source in identity_record_sources() %}
-    select '{{ source.source }}' as source_name, cast(record_key as {{ dbt.type_string() }}) as record_key
-    from ({{ touched_records(source) }}) as records
-    union
-    {%- endfor %}
-    select distinct observations.source_name, observations.record_key
-    from {{ ref('int_identifier_observations') }} as observations
-    inner join moved_identifiers on observations.identifier_key = moved_identifiers.identifier_key
+    select source_name, record_key from {{ ref('int_identity_reconsidered_records') }}
 
 ),
 

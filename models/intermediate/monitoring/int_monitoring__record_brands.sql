@@ -2,18 +2,39 @@
     a member or follower profile) with its source, when it happened, its
     OneID and its brand (int_record_brands; `unknown` when the record names
     none we know):
-    the grain of the daily acquisition funnel. -#}
+    the grain of the daily acquisition funnel.
+
+    Incremental (docs/incremental.md): a night re-derives the records of
+    int_identity_reconsidered_records (touched tonight, or holding an
+    identifier whose OneID moved); one whose observations are gone leaves a
+    tombstone. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
+-- depends_on: {{ ref('int_identity_reconsidered_records') }}
 
 with
 
+{% if is_incremental() -%}
+reconsidered as (
+
+    select source_name, record_key from {{ ref('int_identity_reconsidered_records') }}
+
+),
+
+{% endif -%}
 observations as (
 
     select
-        source_name,
-        record_key,
-        min(observed_at) as observed_at
-    from {{ ref('int_identifier_observations') }}
-    group by source_name, record_key
+        observations.source_name,
+        observations.record_key,
+        min(observations.observed_at) as observed_at
+    from {{ ref('int_identifier_observations') }} as observations
+    {%- if is_incremental() %}
+    inner join reconsidered
+        on observations.source_name = reconsidered.source_name
+        and observations.record_key = reconsidered.record_key
+    {%- endif %}
+    group by observations.source_name, observations.record_key
 
 ),
 
@@ -41,6 +62,9 @@ final as (
         {{ cst_date('observations.observed_at') }} as observed_on,
         record_oneids.oneid,
         coalesce(record_brands.brand, 'unknown') as brand
+        {%- if is_incremental() %},
+        false as _is_tombstone
+        {%- endif %}
     from observations
     left join record_oneids
         on observations.source_name = record_oneids.source_name
@@ -48,6 +72,25 @@ final as (
     left join record_brands
         on observations.source_name = record_brands.source_name
         and observations.record_key = record_brands.record_key
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        reconsidered.source_name,
+        reconsidered.record_key,
+        cast(null as {{ dbt.type_timestamp() }}) as observed_at,
+        cast(null as date) as observed_on,
+        cast(null as {{ dbt.type_string() }}) as oneid,
+        cast(null as {{ dbt.type_string() }}) as brand,
+        true as _is_tombstone
+    from reconsidered
+    where not exists (
+        select 1 from observations
+        where observations.source_name = reconsidered.source_name
+            and observations.record_key = reconsidered.record_key
+    )
+    {%- endif %}
 
 )
 
