@@ -1,13 +1,14 @@
 """Whether tonight's build extends the published restricted store or rebuilds everything.
 
-An incremental night starts from a copy of the published restricted store
-(never the published file itself: blue/green) and hands dbt the ids of the
-loads that store does not hold yet; `keyed_incremental` models
-(macros/engine/keyed_incremental.sql) then read only those loads and merge
-them by key. The store remembers what it holds in `build_manifest`: every
-load with a hash of its registry file, the business date, the engine and a
-fingerprint of the dbt project. Anything that would make extending it differ
-from rebuilding it forces a full build, with the reason in the run record.
+An incremental night starts a new restricted store from copies of the
+published store's `keyed_incremental` tables (the published file is only
+read: blue/green) and hands dbt the ids of the loads that store does not hold
+yet; those models (macros/engine/keyed_incremental.sql) then read only those
+loads and merge them by key. The store remembers what it holds in
+`build_manifest`: every load with a hash of its registry file, the business
+date, the engine and a fingerprint of the dbt project. Anything that would
+make extending it differ from rebuilding it forces a full build, with the
+reason in the run record.
 """
 
 from __future__ import annotations
@@ -102,15 +103,16 @@ def read_manifest(restricted: Path) -> Manifest | None:
     with duckdb.connect(str(restricted), read_only=True) as con:
         try:
             rows = con.execute(
-                f"select business_date, engine, project_fingerprint, load_id, registry_sha256 from main.{MANIFEST_TABLE}"
+                "select business_date, engine, project_fingerprint, load_id, registry_sha256 "
+                f"from main.{MANIFEST_TABLE}"
             ).fetchall()
-            tables = tuple(r[0] for r in con.execute(f"select table_name from main.{TABLES_TABLE} order by 1").fetchall())
+            carried = con.execute(f"select table_name from main.{TABLES_TABLE} order by 1").fetchall()
         except duckdb.CatalogException:
             return None
     if not rows:
         return None
     business_date, engine, fingerprint = rows[0][:3]
-    return Manifest(business_date, engine, fingerprint, {r[3]: r[4] for r in rows}, tables)
+    return Manifest(business_date, engine, fingerprint, {r[3]: r[4] for r in rows}, tuple(r[0] for r in carried))
 
 
 def plan_build(
