@@ -139,16 +139,6 @@ def run_dbt(
     return summarize_run_results(json.loads(results_file.read_text()), " ".join(args), return_code)
 
 
-def keyed_incremental_tables(run_dir: Path) -> list[str]:
-    """The tables of this run's build that a later night extends (docs/incremental.md)."""
-    manifest = json.loads((run_dir / "dbt" / "target" / "manifest.json").read_text())
-    return sorted(
-        node["alias"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("materialized") == "keyed_incremental"
-    )
-
-
 def raise_for_results(summary: DbtSummary) -> None:
     """Model errors are stage failures; failing tests are data test failures."""
     model_errors = [f for f in summary.failures if f["resource_type"] != "test"]

@@ -141,7 +141,7 @@ def _build(ctx: RunContext) -> StageResult:
     )
     ctx.record.stages[-1].detail = {"plan": plan.to_record()}
     if plan.incremental:
-        incremental.start_from_published(ctx.home, ctx.building.restricted, plan.carried_tables)
+        incremental.start_from_published(ctx.home, ctx.building.restricted)
 
     def on_node(done: int, total: int, text: str) -> None:
         ctx.reporter.progress("build", done, total, text)
@@ -161,13 +161,7 @@ def _build(ctx: RunContext) -> StageResult:
     if ctx.settings.engine == "spark":
         copy_spark_tables(ctx.building, ctx.settings)
         discard_spark_warehouse(ctx.building)
-    incremental.write_manifest(
-        ctx.building.restricted,
-        plan,
-        ctx.business_date,
-        ctx.settings.engine,
-        dbt_runner.keyed_incremental_tables(ctx.run_dir),
-    )
+    incremental.write_manifest(ctx.building.restricted, plan, ctx.business_date, ctx.settings.engine)
     models = summary.counts.get("model", {})
     tests = summary.counts.get("test", {})
     rows = {"models": sum(models.values()), "tests": sum(tests.values()), "tests_warned": tests.get("warn", 0)}
