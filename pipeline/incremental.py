@@ -41,9 +41,14 @@ class BuildPlan:
     loads: dict[str, str]  # every load the new store holds -> hash of its registry file
     new_loads: tuple[str, ...]  # the loads dbt reads tonight (all of them on a full build)
     fingerprint: str
+    extends: date | None = None  # the business date of the store an incremental night extends
 
     def dbt_vars(self) -> dict[str, Any]:
-        return {"incremental_loads": list(self.new_loads)} if self.incremental else {}
+        if not self.incremental:
+            return {}
+        # `extended_business_date`: facts dated after it and up to tonight count
+        # tonight for the first time, though they may have arrived earlier.
+        return {"incremental_loads": list(self.new_loads), "extended_business_date": str(self.extends)}
 
     def dbt_flags(self) -> list[str]:
         return [] if self.incremental else ["--full-refresh"]
@@ -141,7 +146,9 @@ def plan_build(
     if changed:
         return full(f"{len(changed)} published load(s) were rolled back or reloaded, first {changed[0]}")
     new_loads = tuple(sorted(set(loads) - set(published.loads)))
-    return BuildPlan(True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint)
+    return BuildPlan(
+        True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint, published.business_date
+    )
 
 
 def newest_snapshot(home: Home, table: StateTable, business_date: date) -> date | None:

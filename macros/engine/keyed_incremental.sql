@@ -20,6 +20,12 @@
                   their key (a re-decided key that now has no row); the
                   column is not stored.
 
+    The slice stays in the store until the build ends (on-run-end hook
+    drop_night_slices): a model downstream reads it as
+    `night_slice(ref(...))`, the keys this night re-derived. A slice may carry columns the table does not
+    (a key's value before tonight, say `_previous_oneid`): the merge stores
+    only the table's columns.
+
     A key is kept whole by one side: stored rows that the slice beats are
     deleted, slice rows that a stored row beats are dropped, so merging
     night after night gives the table that one full build gives.
@@ -61,7 +67,6 @@
         {%- call statement('main') -%}
             select count(*) as slice_rows from {{ slice_relation }}
         {%- endcall -%}
-        {{ drop_relation_if_exists(slice_relation) }}
     {%- endif -%}
 
     {%- do apply_grants(target_relation, grant_config, should_revoke=false) -%}
@@ -71,6 +76,66 @@
     {{ run_hooks(post_hooks, inside_transaction=False) }}
     {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+
+{#- The slice a keyed_incremental model wrote tonight (the keys it
+    re-derived, with their new rows and tombstones): only for models built
+    incrementally in the same night, after it (declare the dependency with
+    ref()). -#}
+{% macro night_slice(relation) -%}
+    {{ return(make_intermediate_relation(relation, '__slice')) }}
+{%- endmacro %}
+
+
+{#- The slice of a table derived whole each night (small global tables:
+    identifier match keys, campaign brands): the rows of `computed` (a CTE
+    with the table's columns, in its order) that are new or differ in
+    `columns` from last night's, and a tombstone for each stored key that
+    `computed` no longer holds. `previous` columns come along with their
+    value before tonight as `_previous_<column>`. Only in an incremental
+    build (it reads the stored table). -#}
+{% macro whole_table_changes(computed, unique_key, columns, previous=[]) -%}
+    select
+        {{ computed }}.*,
+        {%- for column in previous %}
+        last_night.{{ column }} as _previous_{{ column }},
+        {%- endfor %}
+        false as _is_tombstone
+    from {{ computed }}
+    left join {{ this }} as last_night on {{ same_key(computed, 'last_night', unique_key) }}
+    where last_night.{{ unique_key[0] }} is null
+    {%- for column in columns %}
+        or {{ computed }}.{{ column }} is distinct from last_night.{{ column }}
+    {%- endfor %}
+
+    union all
+
+    select
+        last_night.*,
+        {%- for column in previous %}
+        last_night.{{ column }} as _previous_{{ column }},
+        {%- endfor %}
+        true as _is_tombstone
+    from {{ this }} as last_night
+    where not exists (
+        select 1 from {{ computed }}
+        where {{ same_key(computed, 'last_night', unique_key) }}
+    )
+{%- endmacro %}
+
+
+{#- on-run-end: the night's slices are scratch for the models downstream of
+    theirs; the published store keeps none. -#}
+{% macro drop_night_slices() -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.config.materialized == 'keyed_incremental' -%}
+            {%- do adapter.drop_relation(api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias ~ '__slice', type='table')) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1 as night_slices_dropped
+{%- endmacro %}
 
 
 {#- dbt's is_incremental() knows only dbt's `incremental`; models and macros

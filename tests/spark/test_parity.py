@@ -28,7 +28,7 @@ from pipeline.run_record import load_run_records
 from pipeline.settings import WarehouseSettings
 from pipeline.state import STATE_TABLES, snapshot_path
 from tests.conftest import DEMO_END, copy_home
-from tests.spark.parity import TableDifference, compare_databases
+from tests.spark.parity import WORK_LISTS, TableDifference, compare_databases
 
 # Written by the run itself (run ids, timings): compared apart below.
 RUN_TABLES = {"run_history"}
@@ -70,7 +70,7 @@ def test_restricted_tables_equal(both_engines: tuple[Home, Home]) -> None:
     differences = compare_databases(
         on_duckdb.restricted,
         on_spark.restricted,
-        skip_tables={"build_manifest", "int_identity_reconsidered_records"},
+        skip_tables={"build_manifest", *WORK_LISTS},
     )
     assert not differences, _describe(differences)
 

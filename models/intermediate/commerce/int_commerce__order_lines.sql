@@ -10,7 +10,14 @@
     - a POS return is its own negative line, on the day it came back:
       its amount counts as returned and its net amount is negative.
     Refunds carry no date of their own in the exports: they count on the
-    order's date. -#}
+    order's date.
+
+    Incremental (docs/incremental.md): a night re-derives the lines of the
+    orders int_record_oneids re-voted (their OneID may have moved), the
+    lines tonight's loads delivered, and the lines of products whose
+    catalog row arrived tonight (brand and category may have changed). -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['order_line_key'], dedup='replace') }}
 
 with
 
@@ -58,6 +65,23 @@ record_oneids as (
 
 ),
 
+{% if is_incremental() -%}
+revoted_orders as (
+
+    select source_name, record_key
+    from {{ night_slice(ref('int_record_oneids')) }}
+    where source_name in ('tmall_orders', 'jd_orders', 'eshop_orders', 'pos_sales')
+
+),
+
+recatalogued_skus as (
+
+    select sku from products
+    where {{ tonight_loads_condition() }}
+
+),
+{%- endif %}
+
 tmall as (
 
     select
@@ -78,7 +102,8 @@ tmall as (
             else 'paid'
         end as line_status,
         coalesce(paid_amount, 0) as delivered_amount,
-        coalesce(refund_amount, 0) as delivered_refund
+        coalesce(refund_amount, 0) as delivered_refund,
+        _load_id
     from tmall_lines
 
 ),
@@ -103,7 +128,8 @@ jd as (
         end as line_status,
         coalesce(payable_amount, 0) as delivered_amount,
         -- JD's export has no refund column: a refund is the whole line (退款成功).
-        cast(0 as {{ type_amount() }}) as delivered_refund
+        cast(0 as {{ type_amount() }}) as delivered_refund,
+        _load_id
     from jd_lines
 
 ),
@@ -128,7 +154,8 @@ eshop as (
             else 'paid'
         end as line_status,
         coalesce(paid_amount, 0) as delivered_amount,
-        coalesce(refund_amount, 0) as delivered_refund
+        coalesce(refund_amount, 0) as delivered_refund,
+        _load_id
     from eshop_lines
 
 ),
@@ -147,7 +174,8 @@ pos as (
         sold_at as ordered_at,
         case when amount < 0 or quantity < 0 then 'returned' else 'completed' end as line_status,
         coalesce(amount, 0) as delivered_amount,
-        cast(0 as {{ type_amount() }}) as delivered_refund
+        cast(0 as {{ type_amount() }}) as delivered_refund,
+        _load_id
     from pos_lines
 
 ),
@@ -182,6 +210,15 @@ priced as (
         -- A return line whose amount came without its minus sign is still money going back.
         case when line_status = 'returned' then abs(delivered_amount) else 0 end as returned_amount
     from unioned
+    {%- if is_incremental() %}
+    where {{ tonight_loads_condition('unioned._load_id') }}
+        or exists (
+            select 1 from revoted_orders
+            where revoted_orders.source_name = unioned.source_name
+                and revoted_orders.record_key = unioned.record_key
+        )
+        or unioned.sku in (select sku from recatalogued_skus)
+    {%- endif %}
 
 ),
 

@@ -3,13 +3,21 @@
     valid purchase when at least one of its lines was paid and not wholly
     refunded and its net amount is positive; a POS receipt of return lines
     only is never one. Its brand and category are those of its largest line
-    (by net amount, then by line key: deterministic). -#}
+    (by net amount, then by line key: deterministic).
+
+    Incremental (docs/incremental.md): a night re-derives the orders of the
+    lines int_commerce__order_lines re-derived. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['order_key'], dedup='replace') }}
 
 with
 
 order_lines as (
 
     select * from {{ ref('int_commerce__order_lines') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from {{ night_slice(ref('int_commerce__order_lines')) }})
+    {%- endif %}
 
 ),
 

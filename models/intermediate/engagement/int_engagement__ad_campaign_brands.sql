@@ -7,7 +7,14 @@
     conversions. Impressions cannot vote (platforms retarget people of every
     brand), and a campaign with no attributable conversion stays
     unattributed: it still counts for media backflow groups, not for a
-    brand's AIPL. -#}
+    brand's AIPL.
+
+    Incremental (docs/incremental.md): the votes are counted whole each
+    night; the slice holds the ad campaigns whose attribution changed, with
+    their brand before tonight (`_previous_brand`), so that
+    int_engagement__interactions re-derives the people they reached. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['platform', 'ad_campaign_id'], dedup='replace') }}
 
 with
 
@@ -104,7 +111,7 @@ campaigns as (
 
 ),
 
-final as (
+attributed as (
 
     select
         campaigns.platform,
@@ -123,6 +130,16 @@ final as (
         on campaigns.platform = inferred.platform
         and campaigns.ad_campaign_id = inferred.ad_campaign_id
     where coalesce(planned_campaigns.brand, inferred.brand) is not null
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    {{ whole_table_changes('attributed', ['platform', 'ad_campaign_id'], ['brand', 'attribution_method', 'conversion_brand_share'], previous=['brand']) }}
+    {%- else -%}
+    select * from attributed
+    {%- endif %}
 
 )
 

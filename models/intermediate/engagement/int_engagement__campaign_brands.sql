@@ -7,7 +7,14 @@
     tags_campaign_brand_min_share of them. A brand messages its own members,
     so the vote is clear for real campaigns; a campaign without a clear
     majority stays unattributed and counts for no brand's AIPL (it still
-    counts for channel preference). -#}
+    counts for channel preference).
+
+    Incremental (docs/incremental.md): the votes are counted whole each
+    night; the slice holds the campaigns whose attribution changed, with
+    their brand before tonight (`_previous_brand`), so that
+    int_engagement__interactions re-derives the people they reached. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['campaign_id'], dedup='replace') }}
 
 with
 
@@ -124,7 +131,7 @@ campaign_ids as (
 
 ),
 
-final as (
+attributed as (
 
     select
         campaign_ids.campaign_id,
@@ -138,6 +145,16 @@ final as (
     left join registered_campaigns on campaign_ids.campaign_id = registered_campaigns.campaign_id
     left join inferred on campaign_ids.campaign_id = inferred.campaign_id
     where coalesce(registered_campaigns.brand, inferred.brand) is not null
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    {{ whole_table_changes('attributed', ['campaign_id'], ['brand', 'attribution_method', 'recipient_brand_share'], previous=['brand']) }}
+    {%- else -%}
+    select * from attributed
+    {%- endif %}
 
 )
 

@@ -12,7 +12,15 @@
     matches dropped); purchases through int_commerce__order_lines; programme
     joins through int_person_memberships. Touches and ads carry no brand:
     they count here only when their campaign's brand is known
-    (int_engagement__campaign_brands, int_engagement__ad_campaign_brands). -#}
+    (int_engagement__campaign_brands, int_engagement__ad_campaign_brands).
+
+    Incremental (docs/incremental.md): keyed by OneID, a night re-derives
+    the interactions of int_engagement__reconsidered_oneids from the whole
+    history of those people; a reconsidered OneID without interactions
+    leaves a tombstone. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['oneid'], dedup='replace') }}
+-- depends_on: {{ ref('int_engagement__reconsidered_oneids') }}
 
 with
 
@@ -37,12 +45,18 @@ miniapp_users as (
 record_oneids as (
 
     select source_name, record_key, oneid from {{ ref('int_record_oneids') }}
+    {%- if is_incremental() %}
+    where oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+    {%- endif %}
 
 ),
 
 memberships as (
 
     select * from {{ ref('int_person_memberships') }}
+    {%- if is_incremental() %}
+    where oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+    {%- endif %}
 
 ),
 
@@ -50,6 +64,9 @@ touches as (
 
     select * from {{ ref('int_monitoring__campaign_touches') }}
     where oneid is not null
+    {%- if is_incremental() %}
+    and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+    {%- endif %}
 
 ),
 
@@ -63,6 +80,9 @@ backflow_events as (
 
     select * from {{ ref('int_monitoring__backflow_events') }}
     where oneid is not null
+    {%- if is_incremental() %}
+    and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+    {%- endif %}
 
 ),
 
@@ -76,6 +96,9 @@ order_lines as (
 
     select * from {{ ref('int_commerce__order_lines') }}
     where is_valid_purchase and oneid is not null
+    {%- if is_incremental() %}
+    and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+    {%- endif %}
 
 ),
 
@@ -255,7 +278,7 @@ branded as (
 
 ),
 
-final as (
+interactions as (
 
     select
         branded.oneid,
@@ -279,6 +302,35 @@ final as (
         branded.source_name,
         branded.interaction_type,
         signals.aipl_signal
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    select interactions.*, false as _is_tombstone
+    from interactions
+
+    union all
+
+    -- Reconsidered OneIDs without interactions any more (merged away, or
+    -- their only facts moved to another person): their earlier rows go.
+    select
+        reconsidered.oneid,
+        cast(null as {{ dbt.type_string() }}) as brand,
+        cast(null as date) as interaction_on,
+        cast(null as {{ dbt.type_string() }}) as source_name,
+        cast(null as {{ dbt.type_string() }}) as interaction_type,
+        cast(null as {{ dbt.type_string() }}) as aipl_signal,
+        cast(null as {{ dbt.type_bigint() }}) as interaction_count,
+        cast(null as {{ dbt.type_timestamp() }}) as first_interaction_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_interaction_at,
+        true as _is_tombstone
+    from {{ ref('int_engagement__reconsidered_oneids') }} as reconsidered
+    where not exists (select 1 from interactions where interactions.oneid = reconsidered.oneid)
+    {%- else -%}
+    select * from interactions
+    {%- endif %}
 
 )
 

@@ -12,7 +12,8 @@
     Incremental (docs/incremental.md): a night votes again only for the
     records of int_identity_reconsidered_records; every other record's
     identifiers, and so its vote, are as they were. A reconsidered record
-    that no longer has a OneID leaves a tombstone. -#}
+    that no longer has a OneID leaves a tombstone. The night's slice carries
+    each re-voted record's OneID before tonight (`_previous_oneid`). -#}
 
 {{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
 -- depends_on: {{ ref('int_identity_reconsidered_records') }}
@@ -82,7 +83,7 @@ ranked as (
 
 ),
 
-final as (
+voted as (
 
     select
         source_name,
@@ -112,6 +113,24 @@ final as (
         select 1 from ranked
         where ranked.source_name = reconsidered.source_name and ranked.record_key = reconsidered.record_key
     )
+    {%- endif %}
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    -- The OneID each re-voted record had before tonight: the people whose
+    -- facts a night re-derives are the old and the new OneIDs of its slice.
+    select
+        voted.*,
+        last_night.oneid as _previous_oneid
+    from voted
+    left join {{ this }} as last_night
+        on voted.source_name = last_night.source_name
+        and voted.record_key = last_night.record_key
+    {%- else -%}
+    select * from voted
     {%- endif %}
 
 )
