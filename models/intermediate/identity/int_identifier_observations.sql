@@ -16,8 +16,10 @@
     Incremental (docs/incremental.md): a night re-derives only the records
     that tonight's loads touched, whole, and replaces them by
     (source_name, record_key); nothing here depends on the business date.
-    A touched record that no longer carries any identifier leaves a
-    tombstone row, which deletes its earlier rows and is not stored. -#}
+    The slice also carries each touched record's earlier rows as
+    tombstones: they delete the record's key (a record that no longer
+    carries an identifier keeps no row), are not stored, and tell
+    int_identifiers which identifiers lost an observation. -#}
 
 {%- set delivered = 'cast(_delivery_date as ' ~ dbt.type_timestamp() ~ ')' -%}
 {{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
@@ -221,19 +223,14 @@ final as (
 
     union all
 
-    -- Touched records without any identifier left: their earlier rows go.
-    select
-        touched.source_name,
-        touched.record_key,
-        {{ hash_bigint(dbt.concat(['touched.source_name', "'|'", 'touched.record_key'])) }} as record_id,
-        {%- for column in ['observed_at', 'is_profile', 'id_type', 'namespace', 'raw_value', 'value', 'rejection', 'identifier_key', 'node_id', '_file_path', '_file_line'] %}
-        null as {{ column }},
-        {%- endfor %}
-        true as _is_tombstone
-    from ({{ touched_identity_records() }}) as touched
-    where not exists (
-        select 1 from ranked
-        where ranked.source_name = touched.source_name and ranked.record_key = touched.record_key
+    -- The earlier rows of every touched record: they only delete the record's
+    -- key (a record that no longer carries an identifier keeps none), and
+    -- tell int_identifiers which identifiers lost an observation.
+    select last_night.*, true as _is_tombstone
+    from {{ this }} as last_night
+    where exists (
+        select 1 from ({{ touched_identity_records() }}) as touched
+        where touched.source_name = last_night.source_name and touched.record_key = last_night.record_key
     )
     {%- endif %}
 

@@ -5,14 +5,34 @@
     computed once here. Aggregates run on the 64-bit node and record ids,
     not on the key text;
     should two keys ever share a node id, both rows remain and the
-    uniqueness test of node_id fails. -#}
+    uniqueness test of node_id fails.
+
+    Incremental (docs/incremental.md): a night re-aggregates the identifiers
+    that int_identifier_observations' slice names (observed in a touched
+    record, tonight or before), over all their observations, and hashes only
+    those; an identifier no record carries any more leaves a tombstone. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['identifier_key'], dedup='replace') }}
 
 with
+
+{% if is_incremental() -%}
+reobserved as (
+
+    select distinct identifier_key, node_id
+    from {{ night_slice(ref('int_identifier_observations')) }}
+    where node_id is not null
+
+),
+{%- endif %}
 
 valid as (
 
     select * from {{ ref('int_identifier_observations') }}
     where node_id is not null
+    {%- if is_incremental() %}
+        and node_id in (select node_id from reobserved)
+    {%- endif %}
 
 ),
 
@@ -58,7 +78,7 @@ oaid_spellings as (
 
 ),
 
-final as (
+identifiers as (
 
     select
         described.identifier_key,
@@ -83,6 +103,33 @@ final as (
     left join oaid_spellings
         on described.node_id = oaid_spellings.node_id
         and oaid_spellings.spelling_rank = 1
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    select identifiers.*, false as _is_tombstone
+    from identifiers
+
+    union all
+
+    select
+        reobserved.identifier_key,
+        reobserved.node_id,
+        {%- for column in ['identifier_hash', 'id_type', 'namespace', 'value', 'md5_hex', 'sha256_hex'] %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_seen_at,
+        cast(null as {{ dbt.type_bigint() }}) as record_count,
+        cast(null as {{ dbt.type_string() }}) as sources,
+        true as _is_tombstone
+    from reobserved
+    where not exists (select 1 from identifiers where identifiers.node_id = reobserved.node_id)
+    {%- else -%}
+    select * from identifiers
+    {%- endif %}
 
 )
 

@@ -2,13 +2,25 @@
     preference, appliance needs and status read: one row per valid order
     (`purchase`) and per App event with a OneID. The App's own `purchase`
     event is left out: the order it reports is already here, from the order
-    sources. -#}
+    sources.
+
+    Incremental (docs/incremental.md), keyed by behaviour and key: a night
+    re-derives the orders int_commerce__orders re-derived, the App events
+    whose record int_record_oneids re-voted, and the App events of products
+    whose catalog row arrived tonight; a re-derived key that no longer
+    counts (an order no longer valid, an event without a OneID) leaves a
+    tombstone. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['behaviour', 'behaviour_key'], dedup='replace') }}
 
 with
 
 orders as (
 
     select * from {{ ref('int_commerce__orders') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from {{ night_slice(ref('int_commerce__orders')) }})
+    {%- endif %}
 
 ),
 
@@ -37,6 +49,20 @@ brand_aliases as (
     select * from {{ ref('identity_brand_aliases') }}
 
 ),
+
+{% if is_incremental() -%}
+rederived_events as (
+
+    select record_key as event_id
+    from {{ night_slice(ref('int_record_oneids')) }}
+    where source_name = 'app_events'
+    union
+    select cast(event_id as {{ dbt.type_string() }}) as event_id
+    from app_events
+    where sku in (select sku from products where {{ tonight_loads_condition() }})
+
+),
+{%- endif %}
 
 purchases as (
 
@@ -68,6 +94,9 @@ app_behaviour as (
         {{ cst_date('app_events.event_at') }} as occurred_on
     from app_events
     inner join record_oneids on app_events.event_id = record_oneids.record_key
+    {%- if is_incremental() %}
+    inner join rederived_events on app_events.event_id = rederived_events.event_id
+    {%- endif %}
     left join brand_aliases on app_events.brand = brand_aliases.alias
     left join products on app_events.sku = products.sku
     where app_events.event_name <> 'purchase'
@@ -75,11 +104,51 @@ app_behaviour as (
 
 ),
 
-final as (
+behaviours as (
 
     select * from purchases
     union all
     select * from app_behaviour
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    select behaviours.*, false as _is_tombstone
+    from behaviours
+
+    union all
+
+    -- Re-derived keys that no longer count: their earlier row goes.
+    select
+        rederived.behaviour_key,
+        cast(null as {{ dbt.type_string() }}) as oneid,
+        rederived.behaviour,
+        cast(null as {{ dbt.type_string() }}) as brand,
+        cast(null as {{ dbt.type_string() }}) as sku,
+        cast(null as {{ dbt.type_string() }}) as category,
+        cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(null as date) as occurred_on,
+        true as _is_tombstone
+    from (
+        select order_key as behaviour_key, 'purchase' as behaviour
+        from orders
+        where not (is_valid_purchase and oneid is not null)
+        union all
+        -- An event keeps its name; the key alone finds its stored row.
+        select rederived_events.event_id as behaviour_key, app_events.event_name as behaviour
+        from rederived_events
+        inner join app_events on app_events.event_id = rederived_events.event_id
+        where not exists (
+            select 1 from behaviours
+            where behaviours.behaviour = app_events.event_name
+                and behaviours.behaviour_key = rederived_events.event_id
+        )
+    ) as rederived
+    {%- else -%}
+    select * from behaviours
+    {%- endif %}
 
 )
 
