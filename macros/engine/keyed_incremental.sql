@@ -183,22 +183,32 @@
 {%- endmacro %}
 
 
-{#- Data tests on a keyed_incremental model with a `slice_column` (the
-    load id its rows carry) check the rows tonight wrote; a full build
-    checks the whole table. Everything else is dbt's own. -#}
+{#- Data tests on a keyed_incremental model check, on an incremental night,
+    the rows tonight wrote: those of tonight's loads when the model has a
+    `slice_column` (the load id staging rows carry), else those whose key is
+    in the night's slice. Last night's rows passed last night's tests, and a
+    key is replaced whole, so a failure can only be in tonight's keys. A
+    full build checks the whole table. Everything else is dbt's own. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- set tested = [] if not execute else graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
         | selectattr('alias', 'equalto', relation.identifier) | list -%}
-    {%- set sliced = tested and tested[0].config.materialized == 'keyed_incremental'
-        and tested[0].config.get('slice_column')
+    {%- set extended = tested and tested[0].config.materialized == 'keyed_incremental'
         and not flags.FULL_REFRESH and var('incremental_loads', none) is not none -%}
-    {%- if sliced -%}
+    {%- if extended and tested[0].config.get('slice_column') -%}
         {%- set slice = tonight_loads_condition(tested[0].config.get('slice_column')) -%}
+    {%- elif extended -%}
+        {%- set unique_key = tested[0].config.get('unique_key') -%}
+        {%- set unique_key = [unique_key] if unique_key is string else unique_key -%}
+        {%- set slice -%}
+            exists (select 1 from {{ night_slice(relation) }} as night_slice where {{ same_key('night_slice', 'tested_rows', unique_key) }})
+        {%- endset -%}
+    {%- endif -%}
+    {%- if extended -%}
         {%- set where = '(' ~ slice ~ ')' ~ (' and (' ~ where ~ ')' if where else '') -%}
     {%- endif -%}
     {%- if where -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}
+        {%- do return('(select * from ' ~ relation ~ ' as tested_rows where ' ~ where ~ ') dbt_subquery') -%}
     {%- else -%}
         {%- do return(relation) -%}
     {%- endif -%}

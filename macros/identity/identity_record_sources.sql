@@ -92,3 +92,15 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- The OneIDs, before and after tonight, of the records int_record_oneids
+    re-voted tonight (its slice): the people whose per-record facts an
+    incremental night re-derives. Only on incremental nights. -#}
+{% macro revoted_oneids() -%}
+    select oneid from {{ night_slice(ref('int_record_oneids')) }}
+    where oneid is not null
+    union
+    select _previous_oneid as oneid from {{ night_slice(ref('int_record_oneids')) }}
+    where _previous_oneid is not null
+{%- endmacro %}

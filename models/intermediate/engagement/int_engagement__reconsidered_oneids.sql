@@ -32,7 +32,7 @@ with
 {%- set since = "cast('" ~ var('extended_business_date') ~ "' as date)" -%}
 revoted_records as (
 
-    select oneid, _previous_oneid from {{ night_slice(ref('int_record_oneids')) }}
+    {{ revoted_oneids() }}
 
 ),
 
@@ -126,8 +126,6 @@ final as (
     select oneid
     from (
         select oneid from revoted_records
-        union all
-        select _previous_oneid as oneid from revoted_records
         union all
         select oneid from rederived_lines
         union all

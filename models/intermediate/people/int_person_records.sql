@@ -1,12 +1,30 @@
 {#- One row per OneID that owns at least one record: how many records of
     which sources reach it (int_record_oneids) and the brands of those records
-    (int_record_brands; unknown shop names add no brand). -#}
+    (int_record_brands; unknown shop names add no brand).
+
+    Incremental (docs/incremental.md), keyed by OneID: a night re-counts
+    the people whose records int_record_oneids re-voted (their OneIDs
+    before and after tonight); a OneID left without records leaves a
+    tombstone. -#}
+
+{{ config(materialized='keyed_incremental', unique_key=['oneid'], dedup='replace') }}
 
 with
+
+{% if is_incremental() -%}
+revoted as (
+
+    {{ revoted_oneids() }}
+
+),
+{%- endif %}
 
 record_oneids as (
 
     select * from {{ ref('int_record_oneids') }}
+    {%- if is_incremental() %}
+    where oneid in (select oneid from revoted)
+    {%- endif %}
 
 ),
 
@@ -49,7 +67,7 @@ aggregated as (
 
 ),
 
-final as (
+people as (
 
     select
         aggregated.oneid,
@@ -58,6 +76,28 @@ final as (
         brand_lists.brands
     from aggregated
     left join brand_lists on aggregated.oneid = brand_lists.oneid
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+    select people.*, false as _is_tombstone
+    from people
+
+    union all
+
+    select
+        revoted.oneid,
+        cast(null as {{ dbt.type_bigint() }}) as record_count,
+        cast(null as {{ dbt.type_string() }}) as sources,
+        cast(null as {{ dbt.type_string() }}) as brands,
+        true as _is_tombstone
+    from revoted
+    where not exists (select 1 from people where people.oneid = revoted.oneid)
+    {%- else -%}
+    select * from people
+    {%- endif %}
 
 )
 

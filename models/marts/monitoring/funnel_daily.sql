@@ -20,6 +20,12 @@ observations as (
 
 ),
 
+identifiers as (
+
+    select identifier_key, first_seen_at from {{ ref('int_identifiers') }}
+
+),
+
 record_brands as (
 
     select * from {{ ref('int_monitoring__record_brands') }}
@@ -40,17 +46,23 @@ lifecycle as (
 
 ),
 
+-- An identifier's first observation: among those at its first_seen_at
+-- (int_identifiers), the first by source and record. Ranking only those
+-- spares a sort of every observation.
 first_observations as (
 
     select
-        identifier_key,
-        source_name,
-        record_key,
+        observations.identifier_key,
+        observations.source_name,
+        observations.record_key,
         row_number() over (
-            partition by identifier_key
-            order by observed_at, source_name, record_key
+            partition by observations.identifier_key
+            order by observations.source_name, observations.record_key
         ) as observation_rank
     from observations
+    inner join identifiers
+        on observations.identifier_key = identifiers.identifier_key
+        and observations.observed_at is not distinct from identifiers.first_seen_at
 
 ),
 
@@ -70,19 +82,32 @@ new_identifiers as (
 
 ),
 
+first_record_times as (
+
+    select oneid, min(observed_at) as first_observed_at
+    from record_brands
+    where oneid is not null
+    group by oneid
+
+),
+
+-- A person's first record: among those at its earliest time, the first by
+-- source and record (ranking only those spares a sort of every record).
 first_records as (
 
     select
-        oneid,
-        observed_on,
-        source_name,
-        brand,
+        record_brands.oneid,
+        record_brands.observed_on,
+        record_brands.source_name,
+        record_brands.brand,
         row_number() over (
-            partition by oneid
-            order by observed_at, source_name, record_key
+            partition by record_brands.oneid
+            order by record_brands.source_name, record_brands.record_key
         ) as record_rank
     from record_brands
-    where oneid is not null
+    inner join first_record_times
+        on record_brands.oneid = first_record_times.oneid
+        and record_brands.observed_at is not distinct from first_record_times.first_observed_at
 
 ),
 
