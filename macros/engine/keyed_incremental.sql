@@ -22,9 +22,9 @@
 
     The slice stays in the store until the build ends (on-run-end hook
     drop_night_slices): a model downstream reads it as
-    `night_slice(ref(...))`, the keys this night re-derived. A slice may carry columns the table does not
-    (a key's value before tonight, say `_previous_oneid`): the merge stores
-    only the table's columns.
+    `night_slice(ref(...))`, the keys this night re-derived. A slice may
+    carry columns the table does not (a key's value before tonight, say
+    `_previous_oneid`): the merge stores only the table's columns.
 
     A key is kept whole by one side: stored rows that the slice beats are
     deleted, slice rows that a stored row beats are dropped, so merging
@@ -233,10 +233,16 @@
     {%- call statement('keyed_merge_insert') -%}
         insert into {{ target }} ({{ columns }})
         select {{ columns }} from {{ slice }} as fresh
-        where {{ 'not fresh._is_tombstone and' if has_tombstones }} not exists (
-            select 1 from {{ target }} as stored
-            where {{ same_key('fresh', 'stored', unique_key) }}
-        )
+        where {{ 'not fresh._is_tombstone and' if has_tombstones }}
+        {%- if dedup == 'replace' %}
+            -- the delete removed every stored row of the slice's keys
+            1 = 1
+        {%- else %}
+            not exists (
+                select 1 from {{ target }} as stored
+                where {{ same_key('fresh', 'stored', unique_key) }}
+            )
+        {%- endif %}
     {%- endcall -%}
 {%- endmacro %}
 

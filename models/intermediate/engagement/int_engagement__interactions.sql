@@ -65,7 +65,7 @@ touches as (
     select * from {{ ref('int_monitoring__campaign_touches') }}
     where oneid is not null
     {%- if is_incremental() %}
-    and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+        and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
     {%- endif %}
 
 ),
@@ -81,7 +81,7 @@ backflow_events as (
     select * from {{ ref('int_monitoring__backflow_events') }}
     where oneid is not null
     {%- if is_incremental() %}
-    and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+        and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
     {%- endif %}
 
 ),
@@ -97,7 +97,7 @@ order_lines as (
     select * from {{ ref('int_commerce__order_lines') }}
     where is_valid_purchase and oneid is not null
     {%- if is_incremental() %}
-    and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
+        and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
     {%- endif %}
 
 ),

@@ -10,8 +10,9 @@
     - touches and backflow events (re)matched tonight: their OneID tonight
       and before;
     - the people reached by a campaign or an ad campaign whose brand
-      attribution changed (int_engagement__campaign_brands,
-      int_engagement__ad_campaign_brands);
+      changed (int_engagement__campaign_brands,
+      int_engagement__ad_campaign_brands; a vote share that moved without
+      changing the brand changes no interaction);
     - facts dated after the night the store was built for
       (var extended_business_date) and not after tonight: a device clock
       ahead of time delivers them before their day, and they count from
@@ -60,6 +61,8 @@ reattributed_touches as (
     from {{ ref('int_monitoring__campaign_touches') }} as touches
     inner join {{ night_slice(ref('int_engagement__campaign_brands')) }} as campaigns
         on touches.campaign_id = campaigns.campaign_id
+    -- A changed vote share alone changes no interaction.
+    where campaigns.brand is distinct from campaigns._previous_brand
 
 ),
 
@@ -70,6 +73,7 @@ reattributed_backflow as (
     inner join {{ night_slice(ref('int_engagement__ad_campaign_brands')) }} as ad_campaigns
         on backflow_events.platform = ad_campaigns.platform
         and backflow_events.ad_campaign_id = ad_campaigns.ad_campaign_id
+    where ad_campaigns.brand is distinct from ad_campaigns._previous_brand
 
 ),
 

@@ -226,12 +226,20 @@ final as (
     -- The earlier rows of every touched record: they only delete the record's
     -- key (a record that no longer carries an identifier keeps none), and
     -- tell int_identifiers which identifiers lost an observation.
+    -- (Joined on record_id as well: a semi-join on the 64-bit id runs in a
+    -- second where one on the two strings alone took ten at 1M people.)
     select last_night.*, true as _is_tombstone
     from {{ this }} as last_night
-    where exists (
-        select 1 from ({{ touched_identity_records() }}) as touched
-        where touched.source_name = last_night.source_name and touched.record_key = last_night.record_key
-    )
+    inner join (
+        select distinct
+            {{ hash_bigint(dbt.concat(['source_name', "'|'", 'record_key'])) }} as record_id,
+            source_name,
+            record_key
+        from ({{ touched_identity_records() }}) as touched_records
+    ) as touched
+        on last_night.record_id = touched.record_id
+        and last_night.source_name = touched.source_name
+        and last_night.record_key = touched.record_key
     {%- endif %}
 
 )
