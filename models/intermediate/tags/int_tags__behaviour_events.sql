@@ -136,7 +136,7 @@ final as (
         from orders
         where not (is_valid_purchase and oneid is not null)
         union all
-        -- An event keeps its name; the key alone finds its stored row.
+        -- (An event's name never changes: the first delivery of an event wins.)
         select rederived_events.event_id as behaviour_key, app_events.event_name as behaviour
         from rederived_events
         inner join app_events on app_events.event_id = rederived_events.event_id
