@@ -9,6 +9,9 @@
       may change their brand);
     - touches and backflow events (re)matched tonight: their OneID tonight
       and before;
+    - member cards seen only on POS receipts (int_person_memberships holds
+      them by their own identifier) whose OneID moved since last night's
+      state snapshot: both OneIDs;
     - the people reached by a campaign or an ad campaign whose brand
       changed (int_engagement__campaign_brands,
       int_engagement__ad_campaign_brands; a vote share that moved without
@@ -26,6 +29,7 @@
 -- depends_on: {{ ref('int_engagement__campaign_brands') }}, {{ ref('int_engagement__ad_campaign_brands') }}
 -- depends_on: {{ ref('int_person_memberships') }}, {{ ref('stg_app__events') }}
 -- depends_on: {{ ref('stg_wechat__oa_followers') }}, {{ ref('stg_wechat__miniapp_users') }}
+-- depends_on: {{ ref('int_identifier_oneids') }}, {{ ref('stg_state__oneid_assignments') }}
 
 with
 
@@ -74,6 +78,17 @@ reattributed_backflow as (
         on backflow_events.platform = ad_campaigns.platform
         and backflow_events.ad_campaign_id = ad_campaigns.ad_campaign_id
     where ad_campaigns.brand is distinct from ad_campaigns._previous_brand
+
+),
+
+moved_member_cards as (
+
+    select identifier_oneids.oneid, last_night.oneid as previous_oneid
+    from {{ ref('int_identifier_oneids') }} as identifier_oneids
+    inner join {{ ref('stg_state__oneid_assignments') }} as last_night
+        on identifier_oneids.identifier_hash = last_night.identifier_hash
+    where identifier_oneids.id_type = 'crm_member_id'
+        and identifier_oneids.oneid <> last_night.oneid
 
 ),
 
@@ -140,6 +155,10 @@ final as (
         select oneid from rematched_backflow
         union all
         select _previous_oneid as oneid from rematched_backflow
+        union all
+        select oneid from moved_member_cards
+        union all
+        select previous_oneid as oneid from moved_member_cards
         union all
         select oneid from reattributed_touches
         union all
