@@ -124,6 +124,36 @@
 {%- endmacro %}
 
 
+{#- The `final` of a `replace` model: its rows and, on an incremental
+    night, a tombstone for each key of `rederived` (a relation or CTE with
+    the key columns: the keys the night re-derives) that has no row any more
+    (a record whose identifiers all went, a OneID merged away). The
+    tombstone's other columns are nulls of the stored table's types. -#}
+{% macro with_tombstones(rows, rederived, unique_key) -%}
+    {%- if is_incremental() -%}
+    {%- set columns = adapter.get_columns_in_relation(this) -%}
+    select {{ rows }}.*, false as _is_tombstone
+    from {{ rows }}
+
+    union all
+
+    select
+        {%- for column in columns %}
+        {% if column.name | lower in unique_key -%}
+        rederived.{{ column.quoted }}
+        {%- else -%}
+        cast(null as {{ column.data_type }})
+        {%- endif %} as {{ column.quoted }},
+        {%- endfor %}
+        true as _is_tombstone
+    from (select distinct {{ unique_key | join(', ') }} from {{ rederived }}) as rederived
+    where not exists (select 1 from {{ rows }} where {{ same_key(rows, 'rederived', unique_key) }})
+    {%- else -%}
+    select * from {{ rows }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- on-run-end: the night's slices are scratch for the models downstream of
     theirs; the published store keeps none. -#}
 {% macro drop_night_slices() -%}

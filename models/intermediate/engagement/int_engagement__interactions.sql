@@ -305,32 +305,11 @@ interactions as (
 
 ),
 
+-- A reconsidered OneID without interactions any more (merged away, or its
+-- only facts moved to another person) leaves a tombstone.
 final as (
 
-    {% if is_incremental() -%}
-    select interactions.*, false as _is_tombstone
-    from interactions
-
-    union all
-
-    -- Reconsidered OneIDs without interactions any more (merged away, or
-    -- their only facts moved to another person): their earlier rows go.
-    select
-        reconsidered.oneid,
-        cast(null as {{ dbt.type_string() }}) as brand,
-        cast(null as date) as interaction_on,
-        cast(null as {{ dbt.type_string() }}) as source_name,
-        cast(null as {{ dbt.type_string() }}) as interaction_type,
-        cast(null as {{ dbt.type_string() }}) as aipl_signal,
-        cast(null as {{ dbt.type_bigint() }}) as interaction_count,
-        cast(null as {{ dbt.type_timestamp() }}) as first_interaction_at,
-        cast(null as {{ dbt.type_timestamp() }}) as last_interaction_at,
-        true as _is_tombstone
-    from {{ ref('int_engagement__reconsidered_oneids') }} as reconsidered
-    where not exists (select 1 from interactions where interactions.oneid = reconsidered.oneid)
-    {%- else -%}
-    select * from interactions
-    {%- endif %}
+    {{ with_tombstones('interactions', ref('int_engagement__reconsidered_oneids'), ['oneid']) }}
 
 )
 

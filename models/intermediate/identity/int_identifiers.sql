@@ -108,28 +108,7 @@ identifiers as (
 
 final as (
 
-    {% if is_incremental() -%}
-    select identifiers.*, false as _is_tombstone
-    from identifiers
-
-    union all
-
-    select
-        reobserved.identifier_key,
-        reobserved.node_id,
-        {%- for column in ['identifier_hash', 'id_type', 'namespace', 'value', 'md5_hex', 'sha256_hex'] %}
-        cast(null as {{ dbt.type_string() }}) as {{ column }},
-        {%- endfor %}
-        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
-        cast(null as {{ dbt.type_timestamp() }}) as last_seen_at,
-        cast(null as {{ dbt.type_bigint() }}) as record_count,
-        cast(null as {{ dbt.type_string() }}) as sources,
-        true as _is_tombstone
-    from reobserved
-    where not exists (select 1 from identifiers where identifiers.node_id = reobserved.node_id)
-    {%- else -%}
-    select * from identifiers
-    {%- endif %}
+    {{ with_tombstones('identifiers', 'reobserved', ['identifier_key']) }}
 
 )
 

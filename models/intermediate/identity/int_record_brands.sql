@@ -39,37 +39,31 @@ delivered_brands as (
 
 ),
 
-final as (
+named_brands as (
 
     select distinct
         delivered_brands.source_name,
         delivered_brands.record_key,
         brand_aliases.brand
-        {%- if is_incremental() %},
-        false as _is_tombstone
-        {%- endif %}
     from delivered_brands
     inner join brand_aliases on delivered_brands.brand_as_delivered = brand_aliases.alias
-    {%- if is_incremental() %}
 
-    union all
+),
 
-    -- Touched records that name no brand we know any more: their rows go.
-    select
-        touched.source_name,
-        touched.record_key,
-        cast(null as {{ dbt.type_string() }}) as brand,
-        true as _is_tombstone
-    from {{ ref('int_identity_reconsidered_records') }} as touched
-    where touched.is_touched
-        and not exists (
-            select 1
-            from delivered_brands
-            inner join brand_aliases on delivered_brands.brand_as_delivered = brand_aliases.alias
-            where delivered_brands.source_name = touched.source_name
-                and delivered_brands.record_key = touched.record_key
-        )
-    {%- endif %}
+{% if is_incremental() -%}
+touched as (
+
+    select source_name, record_key
+    from {{ ref('int_identity_reconsidered_records') }}
+    where is_touched
+
+),
+
+{% endif -%}
+-- A touched record that names no brand we know any more leaves a tombstone.
+final as (
+
+    {{ with_tombstones('named_brands', 'touched', ['source_name', 'record_key']) }}
 
 )
 

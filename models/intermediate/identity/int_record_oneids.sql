@@ -91,29 +91,15 @@ voted as (
         oneid,
         observed_at,
         candidate_oneids > 1 as is_split_record
-        {%- if is_incremental() %},
-        false as _is_tombstone
-        {%- endif %}
     from ranked
     where vote_rank = 1
-    {%- if is_incremental() %}
 
-    union all
+),
 
-    -- Reconsidered records without a OneID any more: their earlier row goes.
-    select
-        reconsidered.source_name,
-        reconsidered.record_key,
-        null as oneid,
-        null as observed_at,
-        null as is_split_record,
-        true as _is_tombstone
-    from reconsidered
-    where not exists (
-        select 1 from ranked
-        where ranked.source_name = reconsidered.source_name and ranked.record_key = reconsidered.record_key
-    )
-    {%- endif %}
+-- A reconsidered record without a OneID any more leaves a tombstone.
+revoted as (
+
+    {{ with_tombstones('voted', 'reconsidered', ['source_name', 'record_key']) }}
 
 ),
 
@@ -123,14 +109,14 @@ final as (
     -- The OneID each re-voted record had before tonight: the people whose
     -- facts a night re-derives are the old and the new OneIDs of its slice.
     select
-        voted.*,
+        revoted.*,
         last_night.oneid as _previous_oneid
-    from voted
+    from revoted
     left join {{ this }} as last_night
-        on voted.source_name = last_night.source_name
-        and voted.record_key = last_night.record_key
+        on revoted.source_name = last_night.source_name
+        and revoted.record_key = last_night.record_key
     {%- else -%}
-    select * from voted
+    select * from revoted
     {%- endif %}
 
 )

@@ -53,7 +53,7 @@ record_brands as (
 
 ),
 
-final as (
+records as (
 
     select
         observations.source_name,
@@ -62,9 +62,6 @@ final as (
         {{ cst_date('observations.observed_at') }} as observed_on,
         record_oneids.oneid,
         coalesce(record_brands.brand, 'unknown') as brand
-        {%- if is_incremental() %},
-        false as _is_tombstone
-        {%- endif %}
     from observations
     left join record_oneids
         on observations.source_name = record_oneids.source_name
@@ -72,25 +69,13 @@ final as (
     left join record_brands
         on observations.source_name = record_brands.source_name
         and observations.record_key = record_brands.record_key
-    {%- if is_incremental() %}
 
-    union all
+),
 
-    select
-        reconsidered.source_name,
-        reconsidered.record_key,
-        cast(null as {{ dbt.type_timestamp() }}) as observed_at,
-        cast(null as date) as observed_on,
-        cast(null as {{ dbt.type_string() }}) as oneid,
-        cast(null as {{ dbt.type_string() }}) as brand,
-        true as _is_tombstone
-    from reconsidered
-    where not exists (
-        select 1 from observations
-        where observations.source_name = reconsidered.source_name
-            and observations.record_key = reconsidered.record_key
-    )
-    {%- endif %}
+-- A reconsidered record whose observations are gone leaves a tombstone.
+final as (
+
+    {{ with_tombstones('records', 'reconsidered', ['source_name', 'record_key']) }}
 
 )
 

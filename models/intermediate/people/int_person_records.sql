@@ -81,23 +81,7 @@ people as (
 
 final as (
 
-    {% if is_incremental() -%}
-    select people.*, false as _is_tombstone
-    from people
-
-    union all
-
-    select
-        revoted.oneid,
-        cast(null as {{ dbt.type_bigint() }}) as record_count,
-        cast(null as {{ dbt.type_string() }}) as sources,
-        cast(null as {{ dbt.type_string() }}) as brands,
-        true as _is_tombstone
-    from revoted
-    where not exists (select 1 from people where people.oneid = revoted.oneid)
-    {%- else -%}
-    select * from people
-    {%- endif %}
+    {{ with_tombstones('people', 'revoted', ['oneid']) }}
 
 )
 

@@ -112,43 +112,25 @@ behaviours as (
 
 ),
 
+{% if is_incremental() -%}
+-- Every key the night re-derives; one that no longer counts (an order no
+-- longer valid, an event without a OneID) leaves a tombstone. (An event's
+-- name never changes: the first delivery of an event wins.)
+rederived_keys as (
+
+    select 'purchase' as behaviour, order_key as behaviour_key from orders
+    union all
+    select app_events.event_name as behaviour, rederived_events.event_id as behaviour_key
+    from rederived_events
+    inner join app_events on app_events.event_id = rederived_events.event_id
+    where app_events.event_name <> 'purchase'
+
+),
+{%- endif %}
+
 final as (
 
-    {% if is_incremental() -%}
-    select behaviours.*, false as _is_tombstone
-    from behaviours
-
-    union all
-
-    -- Re-derived keys that no longer count: their earlier row goes.
-    select
-        rederived.behaviour_key,
-        cast(null as {{ dbt.type_string() }}) as oneid,
-        rederived.behaviour,
-        cast(null as {{ dbt.type_string() }}) as brand,
-        cast(null as {{ dbt.type_string() }}) as sku,
-        cast(null as {{ dbt.type_string() }}) as category,
-        cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
-        cast(null as date) as occurred_on,
-        true as _is_tombstone
-    from (
-        select order_key as behaviour_key, 'purchase' as behaviour
-        from orders
-        where not (is_valid_purchase and oneid is not null)
-        union all
-        -- (An event's name never changes: the first delivery of an event wins.)
-        select rederived_events.event_id as behaviour_key, app_events.event_name as behaviour
-        from rederived_events
-        inner join app_events on app_events.event_id = rederived_events.event_id
-        where not exists (
-            select 1 from behaviours
-            where behaviours.behaviour = app_events.event_name
-                and behaviours.behaviour_key = rederived_events.event_id
-        )
-    ) as rederived
-    {%- else -%}
-    select * from behaviours
-    {%- endif %}
+    {{ with_tombstones('behaviours', 'rederived_keys', ['behaviour', 'behaviour_key']) }}
 
 )
 
