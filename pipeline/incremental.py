@@ -26,6 +26,7 @@ import polars as pl
 
 from pipeline.home import Home
 from pipeline.ingest.lake import SCHEMA_FILE
+from pipeline.publish import BuildFiles
 from pipeline.state import STATE_TABLES, StateTable
 
 MANIFEST_TABLE = "build_manifest"
@@ -42,13 +43,17 @@ class BuildPlan:
     new_loads: tuple[str, ...]  # the loads dbt reads tonight (all of them on a full build)
     fingerprint: str
     extends: date | None = None  # the business date of the store an incremental night extends
+    spark_tables: Path | None = None  # the published Spark tables a local Spark night extends
 
     def dbt_vars(self) -> dict[str, Any]:
         if not self.incremental:
             return {}
         # `extended_business_date`: facts dated after it and up to tonight count
         # tonight for the first time, though they may have arrived earlier.
-        return {"incremental_loads": list(self.new_loads), "extended_business_date": str(self.extends)}
+        extended = {"incremental_loads": list(self.new_loads), "extended_business_date": str(self.extends)}
+        if self.spark_tables is not None:
+            extended["extended_spark_tables"] = str(self.spark_tables)
+        return extended
 
     def dbt_flags(self) -> list[str]:
         return [] if self.incremental else ["--full-refresh"]
@@ -97,6 +102,7 @@ class Manifest:
     business_date: date
     engine: str
     fingerprint: str
+    run_id: str
     loads: dict[str, str]
 
 
@@ -106,19 +112,25 @@ def read_manifest(restricted: Path) -> Manifest | None:
     with duckdb.connect(str(restricted), read_only=True) as con:
         try:
             rows = con.execute(
-                "select business_date, engine, project_fingerprint, load_id, registry_sha256 "
+                "select business_date, engine, project_fingerprint, run_id, load_id, registry_sha256 "
                 f"from main.{MANIFEST_TABLE}"
             ).fetchall()
-        except duckdb.CatalogException:
+        except (duckdb.CatalogException, duckdb.BinderException):  # none, or an older layout
             return None
     if not rows:
         return None
-    business_date, engine, fingerprint = rows[0][:3]
-    return Manifest(business_date, engine, fingerprint, {r[3]: r[4] for r in rows})
+    business_date, engine, fingerprint, run_id = rows[0][:4]
+    return Manifest(business_date, engine, fingerprint, run_id, {r[4]: r[5] for r in rows})
 
 
 def plan_build(
-    home: Home, business_date: date, engine: str, project: Path, *, full_refresh: bool = False
+    home: Home,
+    business_date: date,
+    engine: str,
+    project: Path,
+    *,
+    full_refresh: bool = False,
+    spark_cluster: bool = False,
 ) -> BuildPlan:
     loads = lake_loads(home, business_date)
     fingerprint = project_fingerprint(project)
@@ -128,8 +140,8 @@ def plan_build(
 
     if full_refresh:
         return full("--full-refresh")
-    if engine != "duckdb":
-        return full(f"the {engine} build keeps no tables between nights")
+    if spark_cluster:
+        return full("a Spark cluster's build keeps no tables between nights")
     published = read_manifest(home.restricted)
     if published is None:
         return full("no published restricted store with a build manifest")
@@ -145,9 +157,20 @@ def plan_build(
     changed = sorted(load for load, sha in published.loads.items() if loads.get(load) != sha)
     if changed:
         return full(f"{len(changed)} published load(s) were rolled back or reloaded, first {changed[0]}")
+    spark_tables = None
+    if engine == "spark":
+        spark_tables = BuildFiles.for_run(home, published.run_id).published_spark_tables
+        if not spark_tables.is_dir():
+            return full(f"the tables of the published Spark night ({spark_tables.name}) are gone")
     new_loads = tuple(sorted(set(loads) - set(published.loads)))
     return BuildPlan(
-        True, f"extends the store of {published.business_date}", loads, new_loads, fingerprint, published.business_date
+        True,
+        f"extends the store of {published.business_date}",
+        loads,
+        new_loads,
+        fingerprint,
+        published.business_date,
+        spark_tables,
     )
 
 
@@ -174,7 +197,7 @@ def start_from_published(home: Home, building_restricted: Path) -> None:
         shutil.copyfileobj(source, copy, length=16 << 20)
 
 
-def write_manifest(restricted: Path, plan: BuildPlan, business_date: date, engine: str) -> None:
+def write_manifest(restricted: Path, plan: BuildPlan, business_date: date, engine: str, run_id: str) -> None:
     manifest = pl.DataFrame(  # noqa: F841 (read by DuckDB below)
         {"load_id": list(plan.loads), "registry_sha256": list(plan.loads.values())},
         schema={"load_id": pl.String(), "registry_sha256": pl.String()},
@@ -187,11 +210,12 @@ def write_manifest(restricted: Path, plan: BuildPlan, business_date: date, engin
                 cast(? as date) as business_date,
                 cast(? as varchar) as engine,
                 cast(? as varchar) as project_fingerprint,
+                cast(? as varchar) as run_id,
                 load_id,
                 registry_sha256
             from manifest
             order by load_id
             """,
-            [business_date.isoformat(), engine, plan.fingerprint],
+            [business_date.isoformat(), engine, plan.fingerprint, run_id],
         )
         con.execute("checkpoint")

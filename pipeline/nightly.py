@@ -31,7 +31,7 @@ from pipeline.report.build import discard_staged_report, promote_report, staged_
 from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
 from pipeline.runlock import run_lock
 from pipeline.settings import WarehouseSettings
-from pipeline.spark_tables import copy_spark_tables
+from pipeline.spark_tables import copy_spark_tables, keep_restricted_tables
 from pipeline.state import discard_staged, promote, prune, stage_state_snapshots, write_state_schema_files
 from pipeline.validation.landed import raise_on_blocking, validate_load
 
@@ -138,9 +138,10 @@ def _build(ctx: RunContext) -> StageResult:
         ctx.settings.engine,
         dbt_runner.project_dir(),
         full_refresh=ctx.full_refresh,
+        spark_cluster=ctx.settings.dbt_target == "spark_thrift",
     )
     ctx.record.stages[-1].detail = {"plan": plan.to_record()}
-    if plan.incremental:
+    if plan.incremental and plan.spark_tables is None:
         incremental.start_from_published(ctx.home, ctx.building.restricted)
 
     def on_node(done: int, total: int, text: str) -> None:
@@ -160,8 +161,9 @@ def _build(ctx: RunContext) -> StageResult:
     dbt_runner.raise_for_results(summary)
     if ctx.settings.engine == "spark":
         copy_spark_tables(ctx.building, ctx.settings)
+        keep_restricted_tables(ctx.building, ctx.settings)
         discard_spark_warehouse(ctx.building)
-    incremental.write_manifest(ctx.building.restricted, plan, ctx.business_date, ctx.settings.engine)
+    incremental.write_manifest(ctx.building.restricted, plan, ctx.business_date, ctx.settings.engine, ctx.run_id)
     models = summary.counts.get("model", {})
     tests = summary.counts.get("test", {})
     rows = {"models": sum(models.values()), "tests": sum(tests.values()), "tests_warned": tests.get("warn", 0)}

@@ -39,12 +39,16 @@ RUN_HISTORY_SCHEMA = pl.Schema(
 
 @dataclass(frozen=True)
 class BuildFiles:
-    """The two files one run builds before publishing them, and the folder a
-    Spark build writes its tables, metastore and scratch into (docs/spark.md)."""
+    """The two files one run builds before publishing them, the folder a
+    Spark build writes its tables, metastore and scratch into (docs/spark.md),
+    and where a local Spark build's restricted tables wait for publish and
+    then stay for the next night to extend (docs/incremental.md)."""
 
     warehouse: Path
     restricted: Path
     spark_warehouse: Path
+    spark_tables: Path
+    published_spark_tables: Path
 
     @classmethod
     def for_run(cls, home: Home, run_id: str) -> "BuildFiles":
@@ -52,7 +56,12 @@ class BuildFiles:
             warehouse=home.building / f"oneid-{run_id}.duckdb",
             restricted=home.building / f"restricted-{run_id}.duckdb",
             spark_warehouse=home.building / f"spark-{run_id}",
+            spark_tables=home.building / f"{SPARK_TABLES_PREFIX}{run_id}",
+            published_spark_tables=home.restricted_dir / f"{SPARK_TABLES_PREFIX}{run_id}",
         )
+
+
+SPARK_TABLES_PREFIX = "spark-tables-"
 
 
 def write_run_history(database: Path, rows: list[dict[str, Any]]) -> None:
@@ -79,7 +88,12 @@ def write_run_history(database: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def publish(home: Home, files: BuildFiles) -> Path:
-    """Atomically replace the restricted store, then the analyst warehouse."""
+    """Atomically replace the restricted store, then the analyst warehouse.
+
+    A local Spark build's tables move next to the restricted store first:
+    its build manifest names them (by run id), so a store that names tables
+    which are not there never exists. Earlier nights' tables go last.
+    """
     for built in (files.warehouse, files.restricted):
         if not built.is_file():
             raise StageFailed(f"nothing to publish: {built} does not exist")
@@ -87,12 +101,17 @@ def publish(home: Home, files: BuildFiles) -> Path:
             raise StageFailed(f"{built.name} still has a write-ahead log; it was not closed cleanly")
         _fsync(built)
     home.restricted_dir.mkdir(parents=True, exist_ok=True)
+    if files.spark_tables.is_dir():
+        os.replace(files.spark_tables, files.published_spark_tables)
     files.restricted.chmod(0o600)
     os.replace(files.restricted, home.restricted)
     _fsync(home.restricted_dir)
     home.warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.replace(files.warehouse, home.warehouse)
     _fsync(home.warehouse_dir)
+    for earlier in home.restricted_dir.glob(f"{SPARK_TABLES_PREFIX}*"):
+        if earlier != files.published_spark_tables:
+            shutil.rmtree(earlier, ignore_errors=True)
     return home.warehouse
 
 
@@ -101,6 +120,9 @@ def discard(files: BuildFiles) -> None:
         built.unlink(missing_ok=True)
         _wal(built).unlink(missing_ok=True)
     discard_spark_warehouse(files)
+    # A publish cut short after moving the Spark tables: the store does not name them.
+    for tables in (files.spark_tables, files.published_spark_tables):
+        shutil.rmtree(tables, ignore_errors=True)
 
 
 def discard_spark_warehouse(files: BuildFiles) -> None:

@@ -54,6 +54,15 @@ def copy_spark_tables(files: BuildFiles, settings: WarehouseSettings) -> None:
     copy_schema(folder / f"{schema}_restricted.db", files.restricted, settings)
 
 
+def keep_restricted_tables(files: BuildFiles, settings: WarehouseSettings) -> None:
+    """A local session's restricted tables, for the next night to extend
+    (docs/incremental.md): publish moves them next to the restricted store.
+    A cluster keeps its tables in its own warehouse; its nights are full."""
+    if settings.dbt_target != "spark":
+        return
+    os.replace(spark_warehouse(files, settings) / f"{spark_schema()}_restricted.db", files.spark_tables)
+
+
 def _table_folders(schema_folder: Path) -> list[Path]:
     if not schema_folder.is_dir():
         raise StageFailed(f"the Spark build wrote no {schema_folder.name} under {schema_folder.parent}")

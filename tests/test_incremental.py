@@ -23,6 +23,7 @@ from pipeline import incremental
 from pipeline.dbt_runner import project_dir
 from pipeline.home import Home
 from pipeline.nightly import execute
+from pipeline.publish import BuildFiles
 from pipeline.run_record import RunRecord
 from tests.conftest import BASELINE_DATE, DEMO_END, copy_home
 from tests.spark.parity import WORK_LISTS, compare_databases
@@ -152,6 +153,23 @@ def test_what_else_forces_a_full_build(home_copy: Home) -> None:
     rows.head(rows.height - 1).write_parquet(registry)  # what a forced reload does to an earlier load
     plan = incremental.plan_build(home_copy, night, "duckdb", project)
     assert not plan.incremental and "rolled back or reloaded" in plan.reason
+
+
+def test_a_local_spark_night_extends_the_published_spark_tables(home_copy: Home) -> None:
+    """Only while the folder the manifest names is there, and never on a cluster."""
+    project = project_dir()
+    night = BASELINE_DATE + timedelta(days=1)
+    with duckdb.connect(str(home_copy.restricted)) as con:
+        con.execute(f"update main.{incremental.MANIFEST_TABLE} set engine = 'spark'")
+        run_id = con.execute(f"select any_value(run_id) from main.{incremental.MANIFEST_TABLE}").fetchone()[0]
+    plan = incremental.plan_build(home_copy, night, "spark", project)
+    assert not plan.incremental and "are gone" in plan.reason
+    tables = BuildFiles.for_run(home_copy, run_id).published_spark_tables
+    tables.mkdir()
+    plan = incremental.plan_build(home_copy, night, "spark", project)
+    assert plan.incremental and plan.dbt_vars()["extended_spark_tables"] == str(tables)
+    assert not incremental.plan_build(home_copy, night, "spark", project, spark_cluster=True).incremental
+    assert not incremental.plan_build(home_copy, night, "duckdb", project).incremental
 
 
 def test_an_incremental_night_reads_only_its_loads(nights: tuple[Home, Home, list[dict]]) -> None:

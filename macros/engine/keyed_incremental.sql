@@ -168,6 +168,39 @@
 {%- endmacro %}
 
 
+{#- on-run-start: the tables an incremental night extends. DuckDB builds
+    in a copy of the published store, so they are there. A local Spark
+    session starts with an empty metastore: each keyed_incremental model's
+    table of the published night (var extended_spark_tables, the folder
+    pipeline/incremental.py names) is registered as an external Parquet
+    table and told to dbt's relation cache, which dbt filled before this
+    hook. The merge reads it and writes the merged table in tonight's
+    warehouse; dropping an external table never deletes its files, so the
+    published night's files are only read. -#}
+{% macro register_extended_tables() -%}
+    {{ return(adapter.dispatch('register_extended_tables')()) }}
+{%- endmacro %}
+
+{% macro default__register_extended_tables() -%}
+    select 1 as extended_tables_in_place
+{%- endmacro %}
+
+{% macro spark__register_extended_tables() -%}
+    {%- set folder = var('extended_spark_tables', none) -%}
+    {%- if execute and folder and not flags.FULL_REFRESH -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.config.materialized == 'keyed_incremental' -%}
+            {%- set relation = api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias, type='table') -%}
+            {%- do run_query(
+                'create table if not exists ' ~ relation ~ " using parquet location '" ~ folder ~ '/' ~ node.alias ~ "'") -%}
+            {%- do adapter.cache_added(relation) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1 as extended_tables_registered
+{%- endmacro %}
+
+
 {#- dbt's is_incremental() knows only dbt's `incremental`; models and macros
     ask it whether tonight builds a slice. -#}
 {% macro is_incremental() -%}
