@@ -15,16 +15,18 @@
     A window of N days holds the business date and the N-1 days before it
     (vars tags_aipl_engagement_window_days, tags_aipl_purchase_window_days).
     People whose evidence is all older have no stage: they left the brand's
-    AIPL population. This model is a night-to-night state table
+    AIPL population. The evidence in the windows is
+    int_engagement__aipl_evidence, kept incrementally; this model only stages
+    it, every night for everyone. This model is a night-to-night state table
     (pipeline/state.py): each OneID carries an anchor identifier so that
     later nights can restate its history under the OneID the anchor then
     belongs to (aipl_stage_history). -#}
 
 with
 
-interactions as (
+evidence as (
 
-    select * from {{ ref('int_engagement__interactions') }}
+    select * from {{ ref('int_engagement__aipl_evidence') }}
 
 ),
 
@@ -43,67 +45,6 @@ identifier_oneids as (
 brand_aliases as (
 
     select alias, brand from {{ ref('identity_brand_aliases') }}
-
-),
-
-aged as (
-
-    select
-        interactions.*,
-        {{ dbt.datediff('interactions.interaction_on', business_date(), 'day') }} as age_days
-    from interactions
-
-),
-
-evidence as (
-
-    select
-        oneid,
-        brand,
-        count(distinct case
-            when aipl_signal = 'purchase' and age_days < {{ var('tags_aipl_purchase_window_days') }} then interaction_on
-        end) as purchase_days,
-        max(case
-            when aipl_signal = 'loyal' and age_days < {{ var('tags_aipl_purchase_window_days') }} then 1 else 0
-        end) as has_good_review,
-        max(case
-            when aipl_signal = 'interest' and age_days < {{ var('tags_aipl_engagement_window_days') }} then last_interaction_at
-        end) as last_interest_at,
-        max(case
-            when aipl_signal = 'aware' and age_days < {{ var('tags_aipl_engagement_window_days') }} then last_interaction_at
-        end) as last_aware_at,
-        max(case
-            when aipl_signal = 'purchase' and age_days < {{ var('tags_aipl_purchase_window_days') }} then interaction_on
-        end) as last_purchase_on,
-        sum(case
-            when age_days < {{ var('tags_aipl_engagement_window_days') }} then interaction_count else 0
-        end) as interactions_in_window,
-        max(case
-            when (aipl_signal in ('purchase', 'loyal') and age_days < {{ var('tags_aipl_purchase_window_days') }})
-                or age_days < {{ var('tags_aipl_engagement_window_days') }} then last_interaction_at
-        end) as last_interaction_at
-    from aged
-    where age_days >= 0
-    group by oneid, brand
-
-),
-
--- The interaction type behind the interest / aware evidence: the latest one.
-latest_signals as (
-
-    select
-        oneid,
-        brand,
-        aipl_signal,
-        interaction_type,
-        row_number() over (
-            partition by oneid, brand, aipl_signal
-            order by last_interaction_at desc, interaction_type
-        ) as recency_rank
-    from aged
-    where aipl_signal in ('interest', 'aware')
-        and age_days >= 0
-        and age_days < {{ var('tags_aipl_engagement_window_days') }}
 
 ),
 
@@ -134,22 +75,22 @@ staged as (
         candidates.oneid,
         candidates.brand,
         case
-            when coalesce(evidence.purchase_days, 0) >= 2 then 'loyal'
-            when coalesce(evidence.has_good_review, 0) = 1 then 'loyal'
+            when coalesce(evidence.purchase_days_in_window, 0) >= 2 then 'loyal'
+            when coalesce(evidence.has_good_review, false) then 'loyal'
             when tiers_above_entry.oneid is not null then 'loyal'
-            when coalesce(evidence.purchase_days, 0) >= 1 then 'purchase'
+            when coalesce(evidence.purchase_days_in_window, 0) >= 1 then 'purchase'
             when evidence.last_interest_at is not null then 'interest'
             when evidence.last_aware_at is not null then 'aware'
         end as aipl_stage,
         case
-            when coalesce(evidence.purchase_days, 0) >= 2 then 'repurchased'
-            when coalesce(evidence.has_good_review, 0) = 1 then 'reviewed_well'
+            when coalesce(evidence.purchase_days_in_window, 0) >= 2 then 'repurchased'
+            when coalesce(evidence.has_good_review, false) then 'reviewed_well'
             when tiers_above_entry.oneid is not null then 'tier_above_entry'
-            when coalesce(evidence.purchase_days, 0) >= 1 then 'purchased'
-            when evidence.last_interest_at is not null then latest_interest.interaction_type
-            when evidence.last_aware_at is not null then latest_aware.interaction_type
+            when coalesce(evidence.purchase_days_in_window, 0) >= 1 then 'purchased'
+            when evidence.last_interest_at is not null then evidence.latest_interest_type
+            when evidence.last_aware_at is not null then evidence.latest_aware_type
         end as stage_reason,
-        coalesce(evidence.purchase_days, 0) as purchase_days_in_window,
+        coalesce(evidence.purchase_days_in_window, 0) as purchase_days_in_window,
         evidence.last_purchase_on,
         coalesce(evidence.interactions_in_window, 0) as interactions_in_window,
         evidence.last_interaction_at,
@@ -161,16 +102,6 @@ staged as (
     left join tiers_above_entry
         on candidates.oneid = tiers_above_entry.oneid
         and candidates.brand = tiers_above_entry.brand
-    left join latest_signals as latest_interest
-        on candidates.oneid = latest_interest.oneid
-        and candidates.brand = latest_interest.brand
-        and latest_interest.aipl_signal = 'interest'
-        and latest_interest.recency_rank = 1
-    left join latest_signals as latest_aware
-        on candidates.oneid = latest_aware.oneid
-        and candidates.brand = latest_aware.brand
-        and latest_aware.aipl_signal = 'aware'
-        and latest_aware.recency_rank = 1
 
 ),
 

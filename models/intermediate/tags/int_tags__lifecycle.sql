@@ -19,7 +19,10 @@
       active   - within one cycle;
       sleeping - within tags_status_churn_cycles cycles;
       churned  - beyond;
-      no_interaction - no dated interaction on record. -#}
+      no_interaction - no dated interaction on record.
+    What it measures comes from int_tags__person_activity, kept
+    incrementally; the stage and status are measured against the business
+    date every night, for everyone. -#}
 
 with
 
@@ -29,32 +32,9 @@ persons as (
 
 ),
 
-orders as (
+activity as (
 
-    select * from {{ ref('int_commerce__orders') }}
-    where oneid is not null
-        and ordered_on <= {{ business_date() }}
-
-),
-
-order_lines as (
-
-    select * from {{ ref('int_commerce__order_lines') }}
-    where oneid is not null
-        and is_valid_purchase
-        and ordered_on <= {{ business_date() }}
-
-),
-
-interactions as (
-
-    select * from {{ ref('int_engagement__interactions') }}
-    where interaction_on <= {{ business_date() }}
-        and interaction_type not in (
-            {%- for passive in var('tags_status_passive_interactions') %}
-            '{{ passive }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
+    select * from {{ ref('int_tags__person_activity') }}
 
 ),
 
@@ -62,72 +42,6 @@ memberships as (
 
     select * from {{ ref('int_person_memberships') }}
     where is_current
-
-),
-
-repurchase_cycles as (
-
-    select * from {{ ref('tag_repurchase_cycles') }}
-
-),
-
-scoped_orders as (
-
-    select 'group' as scope, oneid, ordered_on, is_valid_purchase from orders
-    union all
-    select brand as scope, oneid, ordered_on, is_valid_purchase from orders
-    where brand is not null
-
-),
-
-order_summary as (
-
-    select
-        scope,
-        oneid,
-        sum(case when is_valid_purchase then 1 else 0 end) as valid_orders,
-        min(case when is_valid_purchase then ordered_on end) as first_purchase_on,
-        max(ordered_on) as last_order_on
-    from scoped_orders
-    group by scope, oneid
-
-),
-
-scoped_cycles as (
-
-    select 'group' as scope, order_lines.oneid, repurchase_cycles.repurchase_cycle_days
-    from order_lines
-    inner join repurchase_cycles on order_lines.subcategory = repurchase_cycles.category_l2
-    union all
-    select order_lines.brand as scope, order_lines.oneid, repurchase_cycles.repurchase_cycle_days
-    from order_lines
-    inner join repurchase_cycles on order_lines.subcategory = repurchase_cycles.category_l2
-    where order_lines.brand is not null
-
-),
-
-cycle_summary as (
-
-    select scope, oneid, min(repurchase_cycle_days) as shortest_cycle_days
-    from scoped_cycles
-    group by scope, oneid
-
-),
-
-scoped_interactions as (
-
-    select 'group' as scope, oneid, interaction_on from interactions
-    union all
-    select brand as scope, oneid, interaction_on from interactions
-    where brand is not null
-
-),
-
-event_summary as (
-
-    select scope, oneid, max(interaction_on) as last_event_on
-    from scoped_interactions
-    group by scope, oneid
 
 ),
 
@@ -144,9 +58,7 @@ scope_members as (
 
     select 'group' as scope, oneid from persons
     union
-    select scope, oneid from order_summary where scope <> 'group'
-    union
-    select scope, oneid from event_summary where scope <> 'group'
+    select scope, oneid from activity where scope <> 'group'
     union
     select scope, oneid from scoped_memberships where scope <> 'group'
 
@@ -157,31 +69,25 @@ joined as (
     select
         scope_members.scope,
         scope_members.oneid,
-        coalesce(order_summary.valid_orders, 0) as valid_orders,
-        order_summary.first_purchase_on,
+        coalesce(activity.valid_orders, 0) as valid_orders,
+        activity.first_purchase_on,
         scoped_memberships.oneid is not null as is_member,
         case
-            when order_summary.last_order_on is null then event_summary.last_event_on
-            when event_summary.last_event_on is null then order_summary.last_order_on
-            when event_summary.last_event_on > order_summary.last_order_on then event_summary.last_event_on
-            else order_summary.last_order_on
+            when activity.last_order_on is null then activity.last_event_on
+            when activity.last_event_on is null then activity.last_order_on
+            when activity.last_event_on > activity.last_order_on then activity.last_event_on
+            else activity.last_order_on
         end as last_interaction_on,
         case
-            when cycle_summary.shortest_cycle_days is null then {{ var('tags_status_default_cycle_days') }}
-            when cycle_summary.shortest_cycle_days < {{ var('tags_status_min_cycle_days') }} then {{ var('tags_status_min_cycle_days') }}
-            when cycle_summary.shortest_cycle_days > {{ var('tags_status_max_cycle_days') }} then {{ var('tags_status_max_cycle_days') }}
-            else cycle_summary.shortest_cycle_days
+            when activity.shortest_cycle_days is null then {{ var('tags_status_default_cycle_days') }}
+            when activity.shortest_cycle_days < {{ var('tags_status_min_cycle_days') }} then {{ var('tags_status_min_cycle_days') }}
+            when activity.shortest_cycle_days > {{ var('tags_status_max_cycle_days') }} then {{ var('tags_status_max_cycle_days') }}
+            else activity.shortest_cycle_days
         end as status_cycle_days
     from scope_members
-    left join order_summary
-        on scope_members.scope = order_summary.scope
-        and scope_members.oneid = order_summary.oneid
-    left join event_summary
-        on scope_members.scope = event_summary.scope
-        and scope_members.oneid = event_summary.oneid
-    left join cycle_summary
-        on scope_members.scope = cycle_summary.scope
-        and scope_members.oneid = cycle_summary.oneid
+    left join activity
+        on scope_members.scope = activity.scope
+        and scope_members.oneid = activity.oneid
     left join scoped_memberships
         on scope_members.scope = scoped_memberships.scope
         and scope_members.oneid = scoped_memberships.oneid

@@ -15,9 +15,9 @@
     (recency <= mean, frequency >= mean, monetary >= mean); the three give
     the eight classic segments. People without a valid purchase in the window
     are `non_buyer`. The group scope lists every person, a brand scope every
-    person with an order of that brand. -#}
-
-{%- set window_days = var('tags_rfm_window_days') %}
+    person with an order of that brand. The orders' recency, frequency and
+    money come from int_tags__person_activity, kept incrementally; the
+    scores rank every scope's buyers every night. -#}
 
 with
 
@@ -27,42 +27,10 @@ persons as (
 
 ),
 
-orders as (
+activity as (
 
-    select * from {{ ref('int_commerce__orders') }}
-    where oneid is not null
-        and ordered_on <= {{ business_date() }}
-
-),
-
-scoped_orders as (
-
-    select 'group' as scope, oneid, ordered_on, is_valid_purchase, net_amount from orders
-    union all
-    select brand as scope, oneid, ordered_on, is_valid_purchase, net_amount from orders
-    where brand is not null
-
-),
-
-windowed as (
-
-    select
-        scoped_orders.*,
-        {{ dbt.datediff('ordered_on', business_date(), 'day') }} < {{ window_days }} as is_in_window
-    from scoped_orders
-
-),
-
-order_totals as (
-
-    select
-        scope,
-        oneid,
-        max(case when is_valid_purchase then ordered_on end) as last_purchase_on,
-        sum(case when is_valid_purchase and is_in_window then 1 else 0 end) as frequency,
-        sum(case when is_in_window then net_amount else 0 end) as monetary
-    from windowed
-    group by scope, oneid
+    select * from {{ ref('int_tags__person_activity') }}
+    where order_count > 0
 
 ),
 
@@ -70,7 +38,7 @@ scope_members as (
 
     select 'group' as scope, oneid from persons
     union all
-    select scope, oneid from order_totals
+    select scope, oneid from activity
     where scope <> 'group'
 
 ),
@@ -80,15 +48,15 @@ measured as (
     select
         scope_members.scope,
         scope_members.oneid,
-        order_totals.last_purchase_on,
-        {{ dbt.datediff('order_totals.last_purchase_on', business_date(), 'day') }} as recency_days,
-        coalesce(order_totals.frequency, 0) as frequency,
-        cast(coalesce(order_totals.monetary, 0) as {{ type_amount() }}) as monetary,
-        coalesce(order_totals.frequency, 0) > 0 as is_buyer
+        activity.last_purchase_on,
+        {{ dbt.datediff('activity.last_purchase_on', business_date(), 'day') }} as recency_days,
+        coalesce(activity.rfm_frequency, 0) as frequency,
+        cast(coalesce(activity.rfm_monetary, 0) as {{ type_amount() }}) as monetary,
+        coalesce(activity.rfm_frequency, 0) > 0 as is_buyer
     from scope_members
-    left join order_totals
-        on scope_members.scope = order_totals.scope
-        and scope_members.oneid = order_totals.oneid
+    left join activity
+        on scope_members.scope = activity.scope
+        and scope_members.oneid = activity.oneid
 
 ),
 
