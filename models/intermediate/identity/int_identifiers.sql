@@ -58,6 +58,26 @@ aggregated as (
 
 ),
 
+-- The record that first carried it (the funnel credits a new identifier to
+-- it): among the records at its first_seen_at, the first by source and
+-- record. Ranking only those spares a sort of every observation.
+first_records as (
+
+    select
+        valid.node_id,
+        valid.source_name,
+        valid.record_key,
+        row_number() over (
+            partition by valid.node_id
+            order by valid.source_name, valid.record_key
+        ) as record_rank
+    from valid
+    inner join aggregated
+        on valid.node_id = aggregated.node_id
+        and valid.observed_at is not distinct from aggregated.first_seen_at
+
+),
+
 described as (
 
     select distinct node_id, identifier_key, id_type, namespace, value
@@ -97,9 +117,14 @@ identifiers as (
         aggregated.first_seen_at,
         aggregated.last_seen_at,
         aggregated.record_count,
-        aggregated.sources
+        aggregated.sources,
+        first_records.source_name as first_source_name,
+        first_records.record_key as first_record_key
     from described
     inner join aggregated on described.node_id = aggregated.node_id
+    inner join first_records
+        on described.node_id = first_records.node_id
+        and first_records.record_rank = 1
     left join oaid_spellings
         on described.node_id = oaid_spellings.node_id
         and oaid_spellings.spelling_rank = 1

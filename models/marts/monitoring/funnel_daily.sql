@@ -13,16 +13,15 @@
 
 with
 
-observations as (
+identifiers as (
 
-    select * from {{ ref('int_identifier_observations') }}
-    where identifier_key is not null
+    select first_source_name, first_record_key from {{ ref('int_identifiers') }}
 
 ),
 
-identifiers as (
+people as (
 
-    select identifier_key, first_seen_at from {{ ref('int_identifiers') }}
+    select first_observed_on, first_source_name, first_brand from {{ ref('int_person_records') }}
 
 ),
 
@@ -46,26 +45,8 @@ lifecycle as (
 
 ),
 
--- An identifier's first observation: among those at its first_seen_at
--- (int_identifiers), the first by source and record. Ranking only those
--- spares a sort of every observation.
-first_observations as (
-
-    select
-        observations.identifier_key,
-        observations.source_name,
-        observations.record_key,
-        row_number() over (
-            partition by observations.identifier_key
-            order by observations.source_name, observations.record_key
-        ) as observation_rank
-    from observations
-    inner join identifiers
-        on observations.identifier_key = identifiers.identifier_key
-        and observations.observed_at is not distinct from identifiers.first_seen_at
-
-),
-
+-- An identifier is credited to the record that first carried it, a person
+-- to their first record (int_identifiers, int_person_records keep both).
 new_identifiers as (
 
     select
@@ -73,54 +54,23 @@ new_identifiers as (
         record_brands.source_name,
         record_brands.brand,
         count(*) as identifiers_new
-    from first_observations
+    from identifiers
     inner join record_brands
-        on first_observations.source_name = record_brands.source_name
-        and first_observations.record_key = record_brands.record_key
-    where first_observations.observation_rank = 1
+        on identifiers.first_source_name = record_brands.source_name
+        and identifiers.first_record_key = record_brands.record_key
     group by record_brands.observed_on, record_brands.source_name, record_brands.brand
-
-),
-
-first_record_times as (
-
-    select oneid, min(observed_at) as first_observed_at
-    from record_brands
-    where oneid is not null
-    group by oneid
-
-),
-
--- A person's first record: among those at its earliest time, the first by
--- source and record (ranking only those spares a sort of every record).
-first_records as (
-
-    select
-        record_brands.oneid,
-        record_brands.observed_on,
-        record_brands.source_name,
-        record_brands.brand,
-        row_number() over (
-            partition by record_brands.oneid
-            order by record_brands.source_name, record_brands.record_key
-        ) as record_rank
-    from record_brands
-    inner join first_record_times
-        on record_brands.oneid = first_record_times.oneid
-        and record_brands.observed_at is not distinct from first_record_times.first_observed_at
 
 ),
 
 new_oneids as (
 
     select
-        observed_on as funnel_date,
-        source_name,
-        brand,
+        first_observed_on as funnel_date,
+        first_source_name as source_name,
+        first_brand as brand,
         count(*) as oneids_new
-    from first_records
-    where record_rank = 1
-    group by observed_on, source_name, brand
+    from people
+    group by first_observed_on, first_source_name, first_brand
 
 ),
 
