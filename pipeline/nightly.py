@@ -33,7 +33,7 @@ from pipeline.runlock import run_lock
 from pipeline.settings import WarehouseSettings
 from pipeline.spark_tables import copy_spark_tables, keep_restricted_tables
 from pipeline.state import discard_staged, promote, prune, stage_state_snapshots, write_state_schema_files
-from pipeline.validation.landed import raise_on_blocking, validate_load
+from pipeline.validation.landed import raise_on_blocking, validate_load_apart
 
 
 class Reporter(Protocol):
@@ -119,7 +119,7 @@ def _ingest(ctx: RunContext) -> StageResult:
 
 
 def _validate(ctx: RunContext) -> StageResult:
-    report = validate_load(ctx.home, ctx.run_id)
+    report = validate_load_apart(ctx.home, ctx.run_id)
     record = report.to_record()
     ctx.artifacts["validation"] = report
     raise_on_blocking(report)

@@ -81,7 +81,7 @@ def copy_schema(schema_folder: Path, database: Path, settings: WarehouseSettings
     database.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(database)) as con:
         con.execute("set TimeZone = 'UTC'")
-        con.execute(f"set memory_limit = '{settings.memory_limit}'")
+        con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
         con.execute(f"set threads = {settings.duckdb_threads}")
         con.execute("set temp_directory = ?", [settings.temp_directory])
         for folder in _table_folders(schema_folder):

@@ -9,6 +9,8 @@ second line of defence). The caller stops the night with `raise_on_blocking`.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from time import perf_counter
 from typing import TYPE_CHECKING
 
@@ -30,7 +32,26 @@ from pipeline.validation.report import LOAD, CheckResult, SourceValidation, Vali
 if TYPE_CHECKING:
     from pipeline.validation.gx_session import GxSession
 
-__all__ = ["CheckResult", "SourceValidation", "ValidationReport", "raise_on_blocking", "validate_load"]
+__all__ = [
+    "CheckResult",
+    "SourceValidation",
+    "ValidationReport",
+    "raise_on_blocking",
+    "validate_load",
+    "validate_load_apart",
+]
+
+
+def validate_load_apart(home: Home, load_id: str) -> ValidationReport:
+    """validate_load in a process of its own, which ends with it.
+
+    Great Expectations validates pandas frames of up to a million sampled
+    rows per source: gigabytes on a large first night, which a long-lived
+    night process would keep (Python's allocators rarely give memory back)
+    through the build, the night's peak (docs/benchmarks.md).
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as apart:
+        return apart.submit(validate_load, home, load_id).result()
 
 
 def validate_load(

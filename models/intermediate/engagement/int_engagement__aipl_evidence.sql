@@ -22,16 +22,13 @@
 with
 
 {% if is_incremental() -%}
-{%- set since = "cast('" ~ var('extended_business_date') ~ "' as date)" -%}
 rederived as (
 
     select oneid from {{ ref('int_engagement__reconsidered_oneids') }}
     union
     select oneid from {{ ref('int_engagement__interactions') }}
-    where (interaction_on > {{ dbt.dateadd('day', -engagement_days, since) }}
-            and interaction_on <= {{ dbt.dateadd('day', -engagement_days, business_date()) }})
-        or (interaction_on > {{ dbt.dateadd('day', -purchase_days, since) }}
-            and interaction_on <= {{ dbt.dateadd('day', -purchase_days, business_date()) }})
+    where {{ left_the_window('interaction_on', engagement_days) }}
+        or {{ left_the_window('interaction_on', purchase_days) }}
 
 ),
 

@@ -34,7 +34,7 @@
 with
 
 {% if is_incremental_night() -%}
-{%- set since = "cast('" ~ var('extended_business_date') ~ "' as date)" -%}
+{%- set since = extended_business_date() -%}
 revoted_records as (
 
     {{ revoted_oneids() }}

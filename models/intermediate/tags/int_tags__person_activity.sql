@@ -30,15 +30,13 @@
 with
 
 {% if is_incremental() -%}
-{%- set since = "cast('" ~ var('extended_business_date') ~ "' as date)" -%}
 rederived as (
 
     select oneid from {{ ref('int_engagement__reconsidered_oneids') }}
     union
     select oneid from {{ ref('int_commerce__orders') }}
     where oneid is not null
-        and ordered_on > {{ dbt.dateadd('day', -window_days, since) }}
-        and ordered_on <= {{ dbt.dateadd('day', -window_days, business_date()) }}
+        and {{ left_the_window('ordered_on', window_days) }}
 
 ),
 
