@@ -218,7 +218,7 @@ def _publish(ctx: RunContext) -> StageResult:
     finished = RunRecord.from_dict(
         {**asdict(ctx.record), "status": "succeeded", "ended_at": utc_now().isoformat(timespec="milliseconds")}
     )
-    staged = stage_state_snapshots(ctx.home, ctx.building.restricted, ctx.business_date)
+    staged = stage_state_snapshots(ctx.home, ctx.building.restricted, ctx.business_date, ctx.settings)
     ctx.undo.append(lambda: discard_staged(staged))
     write_run_history(ctx.building.warehouse, history_rows([*current, finished]))
     published = publish(ctx.home, ctx.building)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
 
 from pipeline.errors import ConfigurationError
 from pipeline.home import Home
@@ -53,6 +56,19 @@ class WarehouseSettings:
         """DuckDB's memory_limit: its share of the night's budget, in MB."""
         number, unit = _MEMORY.match(self.memory_limit).groups()  # type: ignore[union-attr]
         return f"{int(float(number) * _UNITS[unit.lower()] * DUCKDB_SHARE) // 10**6}MB"
+
+    def connect(self, database: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection held to DuckDB's share of the budget, its threads and spill folder.
+
+        A connection's own default is 80% of the machine's memory: at 5M
+        persons, exporting the state alone took 14 GiB without a limit.
+        """
+        con = duckdb.connect(str(database), read_only=read_only)
+        con.execute(f"set memory_limit = '{self.duckdb_memory_limit}'")
+        con.execute(f"set threads = {self.duckdb_threads}")
+        Path(self.temp_directory).mkdir(parents=True, exist_ok=True)
+        con.execute("set temp_directory = ?", [self.temp_directory])
+        return con
 
     @property
     def dbt_target(self) -> str:

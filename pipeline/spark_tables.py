@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 
 from pipeline.errors import ConfigurationError, StageFailed
 from pipeline.publish import BuildFiles
@@ -79,11 +78,8 @@ def _parts(table_folder: Path) -> list[str]:
 def copy_schema(schema_folder: Path, database: Path, settings: WarehouseSettings) -> None:
     """Every table of one Spark schema folder into `main` of a DuckDB file."""
     database.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(database)) as con:
+    with settings.connect(database) as con:
         con.execute("set TimeZone = 'UTC'")
-        con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
-        con.execute(f"set threads = {settings.duckdb_threads}")
-        con.execute("set temp_directory = ?", [settings.temp_directory])
         for folder in _table_folders(schema_folder):
             parts = _parts(folder)
             if not parts:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from pipeline.home import Home
 from pipeline.ingest.lake import SCHEMA_FILE
+from pipeline.settings import WarehouseSettings
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,6 @@ class StateTable:
     name: str  # folder under <home>/state and dbt source table name
     model: str  # restricted-store model that holds tonight's version
     schema: pl.Schema
-    # Snapshots to keep; None: RETAINED_SNAPSHOTS. A table whose snapshot holds
-    # only its own night (a history read across all snapshots) keeps more.
-    retained_snapshots: int | None = None
 
 
 STATE_TABLES: tuple[StateTable, ...] = (
@@ -64,21 +61,20 @@ STATE_TABLES: tuple[StateTable, ...] = (
             }
         ),
     ),
-    # One file per night holding that night's stages only: the AIPL history
-    # is every snapshot together (stg_state__aipl_stages), about 13 months.
     StateTable(
-        name="aipl_stages",
-        model="int_engagement__aipl_stages",
+        name="aipl_stage_runs",
+        model="int_engagement__aipl_stage_runs",
         schema=pl.Schema(
             {
-                "business_date": pl.Date(),
                 "oneid": pl.String(),
                 "brand": pl.String(),
                 "aipl_stage": pl.String(),
+                "valid_from": pl.Date(),
+                "valid_to": pl.Date(),
                 "anchor_identifier_hash": pl.String(),
+                "business_date": pl.Date(),
             }
         ),
-        retained_snapshots=400,
     ),
 )
 
@@ -98,10 +94,13 @@ def write_state_schema_files(home: Home) -> None:
             pl.DataFrame(schema=table.schema).write_parquet(anchor)
 
 
-def stage_state_snapshots(home: Home, restricted: Path, business_date: date) -> list[tuple[Path, Path]]:
+def stage_state_snapshots(
+    home: Home, restricted: Path, business_date: date, settings: WarehouseSettings | None = None
+) -> list[tuple[Path, Path]]:
     """Export tonight's state next to its final place; return (staged, final) pairs to promote."""
     staged: list[tuple[Path, Path]] = []
-    with duckdb.connect(str(restricted), read_only=True) as con:
+    settings = settings or WarehouseSettings.from_env(home)
+    with settings.connect(restricted, read_only=True) as con:
         present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
         for table in STATE_TABLES:
             if table.model not in present:
@@ -129,8 +128,8 @@ def discard_staged(staged: list[tuple[Path, Path]]) -> None:
 
 
 def prune(home: Home, keep: int = RETAINED_SNAPSHOTS) -> None:
-    """Keep the newest `keep` snapshots of each table, or the table's own count (reruns older than that rebuild from scratch)."""
+    """Keep the newest `keep` snapshots of each table (reruns older than that rebuild from scratch)."""
     for table in STATE_TABLES:
         snapshots = sorted((home.state / table.name).glob("business_date=*.parquet"))
-        for old in snapshots[: -(table.retained_snapshots or keep)]:
+        for old in snapshots[:-keep]:
             old.unlink()

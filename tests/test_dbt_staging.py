@@ -581,7 +581,7 @@ def test_empty_lake_builds_every_staging_model_empty(empty_build: Build) -> None
     assert empty_build.return_code == 0, empty_build.output[-3000:]
     models = {uid.split(".")[-1] for uid in empty_build.statuses() if uid.startswith("model.")}
     lake_models = {"stg_lake__quarantined_rows", "stg_lake__delivered_files"}
-    state_models = {"stg_state__oneid_assignments", "stg_state__oneid_changes", "stg_state__aipl_stages"}
+    state_models = {"stg_state__oneid_assignments", "stg_state__oneid_changes", "stg_state__aipl_stage_runs"}
     assert models == {source.staging_model for source in SOURCES} | lake_models | state_models
     for source in SOURCES:
         assert empty_build.query(f"select count(*) from {source.staging_model}") == [(0,)]

@@ -130,8 +130,7 @@ def test_funnel_counts_every_person_and_first_purchase_once(stores) -> None:
 def test_aipl_flow_ends_in_tonight_stages(stores) -> None:
     tonight = dict(
         stores.execute(
-            "select aipl_stage, count(*) from aipl_stage_history "
-            "where business_date = (select max(business_date) from aipl_stage_history) group by 1"
+            "select aipl_stage, count(*) from aipl_stage_history where is_current group by 1"
         ).fetchall()
     )
     flow = dict(stores.execute("select to_stage, sum(persons) from aipl_flow where to_stage <> 'none' group by 1").fetchall())

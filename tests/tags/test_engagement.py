@@ -92,14 +92,16 @@ def test_every_interaction_source_reaches_the_unified_table(published_home: Home
 
 
 def test_tonights_stages_are_exported_as_state(published_home: Home, aipl: pl.DataFrame) -> None:
-    (table,) = [t for t in STATE_TABLES if t.name == "aipl_stages"]
+    (table,) = [t for t in STATE_TABLES if t.name == "aipl_stage_runs"]
     snapshot = pl.read_parquet(published_home.state / table.name / f"business_date={BASELINE_DATE}.parquet")
     assert snapshot.schema == table.schema
+    # The demo's first published night: every run starts tonight and holds.
     assert snapshot.select("oneid", "brand", "aipl_stage").sort("oneid", "brand").equals(
         aipl.select("oneid", "brand", "aipl_stage").sort("oneid", "brand")
     )
-    history = query(published_home, "select business_date, count(*) as n from main.aipl_stage_history group by all")
-    assert history.rows() == [(BASELINE_DATE, aipl.height)]
+    assert snapshot.select((pl.col("valid_from") == BASELINE_DATE).all() & pl.col("valid_to").is_null().all()).item()
+    history = query(published_home, "select valid_from, is_current, count(*) as n from main.aipl_stage_history group by all")
+    assert history.rows() == [(BASELINE_DATE, True, aipl.height)]
 
 
 def test_every_tag_value_has_an_english_code_and_a_chinese_label(published_home: Home) -> None:
@@ -173,13 +175,18 @@ def test_backflow_groups_follow_their_rules(published_home: Home) -> None:
     assert groups["backflow_group"].n_unique() >= 3
 
 
-# ----------------------------------------------------------- two nights of history
+# ----------------------------------------------------------- nights of history
 
-HISTORY_MODELS = ("staging/state/stg_state__aipl_stages", "marts/tags/aipl_stage_history")
+HISTORY_MODELS = (
+    "staging/state/stg_state__aipl_stage_runs",
+    "intermediate/engagement/int_engagement__aipl_stage_runs",
+    "marts/tags/aipl_stage_history",
+)
 NIGHT_1 = date(2026, 3, 1)
 NIGHT_2 = date(2026, 3, 2)
-# (oneid, brand, stage, anchor identifier hash) and identifier hash -> OneID of night 1.
-NIGHT_1_STAGES = [("OID_A", "beian", "interest", "h-a"), ("OID_B", "beian", "purchase", "h-b"), ("OID_C", "xingye", "aware", "h-c")]
+NIGHT_4 = date(2026, 3, 4)  # night 3 was never published
+# (oneid, brand, stage) and identifier hash -> OneID of night 1.
+NIGHT_1_STAGES = [("OID_A", "beian", "interest"), ("OID_B", "beian", "purchase"), ("OID_C", "xingye", "aware")]
 NIGHT_1_ONEIDS = {"h-a": "OID_A", "h-b": "OID_B", "h-c": "OID_C"}
 
 
@@ -193,27 +200,28 @@ def compiled_history_models(published: Home) -> dict[str, str]:
     return compiled
 
 
-def replay_night(home: Home, compiled: dict[str, str], night: date, stages: list[tuple[str, str, str, str]],
-                 oneids: dict[str, str]) -> list[dict[str, object]]:
-    """Build the night from (oneid, brand, stage, anchor) and identifier hash -> OneID; publish its state; return the history."""
+def replay_night(home: Home, compiled: dict[str, str], night: date, stages: list[tuple[str, str, str]],
+                 oneids: dict[str, str]) -> set[tuple[object, ...]]:
+    """Build the night from (oneid, brand, stage) and identifier hash -> OneID; publish its state; return the history."""
     store = home.root / f"restricted-{night}.duckdb"
     store.unlink(missing_ok=True)
-    rank = {stage: n for n, stage in enumerate(STAGES, start=1)}
-    tonight = ", ".join(f"(date '{night}', '{o}', '{b}', '{s}', {rank[s]}, '{a}')" for o, b, s, a in stages)
+    tonight = ", ".join(f"('{o}', '{b}', '{s}')" for o, b, s in stages) or "(null, null, null)"
     identifiers = ", ".join(f"('{h}', '{o}')" for h, o in oneids.items())
     with duckdb.connect() as con:
         con.execute(f"attach '{store}' as restricted")
         con.execute(
             "create table restricted.main.int_engagement__aipl_stages as select * from (values "
-            f"{tonight}) as t(business_date, oneid, brand, aipl_stage, aipl_stage_rank, anchor_identifier_hash)"
+            f"{tonight}) as t(oneid, brand, aipl_stage) where oneid is not null"
         )
         con.execute(f"create table restricted.main.int_identifier_oneids as select * from (values {identifiers}) as t(identifier_hash, oneid)")
         for model, sql in compiled.items():
             sql = sql.replace("{business_date}", night.isoformat()).replace("{state}", str(home.state))
             con.execute(f'create table restricted.main."{model}" as {sql}')
-        cursor = con.execute("select * from restricted.main.aipl_stage_history")
-        columns = [c[0] for c in cursor.description]
-        history = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        history = set(
+            con.execute(
+                "select oneid, brand, aipl_stage, valid_from, valid_to, previous_aipl_stage from restricted.main.aipl_stage_history"
+            ).fetchall()
+        )
         con.execute("detach restricted")
     promote(stage_state_snapshots(home, store, night))
     return history
@@ -224,18 +232,20 @@ def test_aipl_history_carries_stages_across_nights_and_merges(published_home: Ho
     write_state_schema_files(home)
     compiled = compiled_history_models(published_home)
     first = replay_night(home, compiled, NIGHT_1, NIGHT_1_STAGES, NIGHT_1_ONEIDS)
-    assert len(first) == 3 and all(row["previous_aipl_stage"] is None for row in first)
+    assert first == {(o, b, s, NIGHT_1, None, None) for o, b, s in NIGHT_1_STAGES}
     # Night 2: A and B merged into A (B's anchor now belongs to A); A is loyal; C dropped out.
-    second = replay_night(home, compiled, NIGHT_2, [("OID_A", "beian", "loyal", "h-a")], {**NIGHT_1_ONEIDS, "h-b": "OID_A"})
-    rows = {(r["business_date"], r["oneid"], r["brand"]): (r["aipl_stage"], r["previous_aipl_stage"]) for r in second}
-    assert rows == {
-        (NIGHT_1, "OID_A", "beian"): ("purchase", None),  # the higher of the two merged stages
-        (NIGHT_1, "OID_C", "xingye"): ("aware", None),
-        (NIGHT_2, "OID_A", "beian"): ("loyal", "purchase"),
+    merged = {**NIGHT_1_ONEIDS, "h-b": "OID_A"}
+    second = replay_night(home, compiled, NIGHT_2, [("OID_A", "beian", "loyal")], merged)
+    assert second == {
+        ("OID_A", "beian", "purchase", NIGHT_1, NIGHT_2, None),  # the higher of the two merged stages
+        ("OID_A", "beian", "loyal", NIGHT_2, None, "purchase"),
+        ("OID_C", "xingye", "aware", NIGHT_1, NIGHT_2, None),
     }
-    # A rerun of night 1 sees only the nights before it, never night 2.
-    rerun = replay_night(home, compiled, NIGHT_1, NIGHT_1_STAGES, NIGHT_1_ONEIDS)
-    assert sorted(rerun, key=str) == sorted(first, key=str)
-    assert sorted(p.name for p in (home.state / "aipl_stages").glob("business_date=*.parquet")) == [
-        f"business_date={NIGHT_1}.parquet", f"business_date={NIGHT_2}.parquet"
+    # Night 4 (night 3 never published): A's loyal run goes on; C is back, with no stage just before.
+    fourth = replay_night(home, compiled, NIGHT_4, [("OID_A", "beian", "loyal"), ("OID_C", "xingye", "interest")], merged)
+    assert fourth == second | {("OID_C", "xingye", "interest", NIGHT_4, None, None)}
+    # A rerun of night 2 sees only the nights before it, never night 4.
+    assert replay_night(home, compiled, NIGHT_2, [("OID_A", "beian", "loyal")], merged) == second
+    assert sorted(p.name for p in (home.state / "aipl_stage_runs").glob("business_date=*.parquet")) == [
+        f"business_date={night}.parquet" for night in (NIGHT_1, NIGHT_2, NIGHT_4)
     ]

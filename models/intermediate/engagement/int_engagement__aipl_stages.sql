@@ -17,10 +17,8 @@
     People whose evidence is all older have no stage: they left the brand's
     AIPL population. The evidence in the windows is
     int_engagement__aipl_evidence, kept incrementally; this model only stages
-    it, every night for everyone. This model is a night-to-night state table
-    (pipeline/state.py): each OneID carries an anchor identifier so that
-    later nights can restate its history under the OneID the anchor then
-    belongs to (aipl_stage_history). -#}
+    it, every night for everyone; int_engagement__aipl_stage_runs keeps the
+    history of the stages. -#}
 
 with
 
@@ -33,12 +31,6 @@ evidence as (
 memberships as (
 
     select * from {{ ref('int_person_memberships') }}
-
-),
-
-identifier_oneids as (
-
-    select oneid, identifier_hash from {{ ref('int_identifier_oneids') }}
 
 ),
 
@@ -105,14 +97,6 @@ staged as (
 
 ),
 
-anchors as (
-
-    select oneid, min(identifier_hash) as anchor_identifier_hash
-    from identifier_oneids
-    group by oneid
-
-),
-
 final as (
 
     select
@@ -120,21 +104,14 @@ final as (
         staged.oneid,
         staged.brand,
         staged.aipl_stage,
-        case staged.aipl_stage
-            when 'aware' then 1
-            when 'interest' then 2
-            when 'purchase' then 3
-            when 'loyal' then 4
-        end as aipl_stage_rank,
+        {{ aipl_stage_rank('staged.aipl_stage') }} as aipl_stage_rank,
         staged.stage_reason,
         cast(staged.purchase_days_in_window as {{ dbt.type_bigint() }}) as purchase_days_in_window,
         staged.last_purchase_on,
         cast(staged.interactions_in_window as {{ dbt.type_bigint() }}) as interactions_in_window,
         staged.last_interaction_at,
-        staged.holds_tier_above_entry,
-        anchors.anchor_identifier_hash
+        staged.holds_tier_above_entry
     from staged
-    left join anchors on staged.oneid = anchors.oneid
     where staged.aipl_stage is not null
 
 )

@@ -1,13 +1,13 @@
-{#- AIPL flow (流转) per brand between two nights: how many persons moved
-    from each stage on the start night to each stage on the business date,
-    and the GMV those persons brought the brand in between (contribution by
-    stage). The start night is the latest published night at least
-    var('monitoring_aipl_flow_days') days before the business date
-    (aipl_stage_history keeps every night); `none` is no stage: not yet in
-    the brand's AIPL population at the start, or fallen out of it by the
-    end. Before any such night exists, every person flows from `none`. -#}
+{#- AIPL flow (流转) per brand between two days: how many persons moved
+    from the stage they held var('monitoring_aipl_flow_days') days before
+    the business date to the stage they hold on it, and the GMV those
+    persons brought the brand in between (contribution by stage). A stage
+    holds from the published night it was first seen until the night it
+    changed (aipl_stage_history); `none` is no stage: not yet in the brand's
+    AIPL population at the start, or fallen out of it by the end. Before the
+    first published night, everyone held `none`. -#}
 
-{%- set nominal_start = dbt.dateadd('day', -1 * var('monitoring_aipl_flow_days'), business_date()) %}
+{%- set start_on = "cast(" ~ dbt.dateadd('day', -1 * var('monitoring_aipl_flow_days'), business_date()) ~ " as date)" %}
 
 with
 
@@ -24,19 +24,12 @@ order_lines as (
 
 ),
 
-start_night as (
-
-    select coalesce(max(business_date), cast({{ nominal_start }} as date)) as start_date
-    from history
-    where business_date <= cast({{ nominal_start }} as date)
-
-),
-
 start_stages as (
 
-    select history.oneid, history.brand, history.aipl_stage
+    select oneid, brand, aipl_stage
     from history
-    inner join start_night on history.business_date = start_night.start_date
+    where valid_from <= {{ start_on }}
+        and (valid_to is null or valid_to > {{ start_on }})
 
 ),
 
@@ -44,7 +37,7 @@ end_stages as (
 
     select oneid, brand, aipl_stage
     from history
-    where business_date = {{ business_date() }}
+    where is_current
 
 ),
 
@@ -70,8 +63,7 @@ brand_spend as (
         sum(case when order_lines.is_valid_purchase then order_lines.paid_amount else 0 end) as gmv,
         sum(order_lines.net_amount) as net_revenue
     from order_lines
-    cross join start_night
-    where order_lines.ordered_on > start_night.start_date
+    where order_lines.ordered_on > {{ start_on }}
         and order_lines.ordered_on <= {{ business_date() }}
     group by order_lines.oneid, order_lines.brand
 
@@ -97,13 +89,13 @@ cells as (
 final as (
 
     select
-        start_night.start_date as flow_from_date,
+        {{ start_on }} as flow_from_date,
         {{ business_date() }} as flow_to_date,
         cells.brand,
         cells.from_stage,
         cells.to_stage,
-        case cells.from_stage when 'none' then 0 when 'aware' then 1 when 'interest' then 2 when 'purchase' then 3 when 'loyal' then 4 end as from_stage_rank,
-        case cells.to_stage when 'none' then 0 when 'aware' then 1 when 'interest' then 2 when 'purchase' then 3 when 'loyal' then 4 end as to_stage_rank,
+        {{ aipl_stage_rank('cells.from_stage') }} as from_stage_rank,
+        {{ aipl_stage_rank('cells.to_stage') }} as to_stage_rank,
         cells.persons,
         cast(cells.gmv as {{ type_amount() }}) as gmv,
         cast(cells.net_revenue as {{ type_amount() }}) as net_revenue,
@@ -111,7 +103,6 @@ final as (
             then cast(cells.gmv as {{ type_ratio() }}) / sum(cells.gmv) over (partition by cells.brand)
             else 0 end as gmv_share_of_brand
     from cells
-    cross join start_night
 
 )
 

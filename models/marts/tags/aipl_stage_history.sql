@@ -1,93 +1,42 @@
-{#- The AIPL stage of every OneID and brand on every published night so
-    far, tonight included: the base of stage flow (流转) and contribution.
-    Earlier nights come from the state snapshots (stg_state__aipl_stages)
-    and are restated under today's OneIDs: a OneID is followed through the
-    identifier it was anchored to, so the history of OneIDs merged since
-    lands on the surviving one. Where two merged OneIDs had a stage for the
-    same brand and night, the higher stage is kept. A OneID whose anchor is
-    no longer in the graph keeps its old id. -#}
+{#- The AIPL stage history of every OneID and brand: one row per stretch
+    of published nights a stage held, under today's OneIDs, tonight
+    included (int_engagement__aipl_stage_runs: how merged and split OneIDs
+    are restated, what is kept). The base of stage flow (流转, aipl_flow):
+    the stage on day X is the run with valid_from <= X < valid_to (or
+    valid_to null). previous_aipl_stage is the stage of the run that ended
+    the day this one started; null when the person had no stage then. -#}
 
 with
 
-earlier_nights as (
+runs as (
 
-    select * from {{ ref('stg_state__aipl_stages') }}
-
-),
-
-tonight as (
-
-    select business_date, oneid, brand, aipl_stage, aipl_stage_rank
-    from {{ ref('int_engagement__aipl_stages') }}
+    select * from {{ ref('int_engagement__aipl_stage_runs') }}
 
 ),
 
-identifier_oneids as (
-
-    select identifier_hash, oneid from {{ ref('int_identifier_oneids') }}
-
-),
-
-restated as (
+with_previous as (
 
     select
-        earlier_nights.business_date,
-        coalesce(identifier_oneids.oneid, earlier_nights.oneid) as oneid,
-        earlier_nights.oneid as recorded_oneid,
-        earlier_nights.brand,
-        earlier_nights.aipl_stage,
-        case earlier_nights.aipl_stage
-            when 'aware' then 1
-            when 'interest' then 2
-            when 'purchase' then 3
-            when 'loyal' then 4
-        end as aipl_stage_rank
-    from earlier_nights
-    left join identifier_oneids
-        on earlier_nights.anchor_identifier_hash = identifier_oneids.identifier_hash
-
-),
-
-all_nights as (
-
-    select business_date, oneid, recorded_oneid, brand, aipl_stage, aipl_stage_rank from restated
-    union all
-    select business_date, oneid, oneid as recorded_oneid, brand, aipl_stage, aipl_stage_rank from tonight
-
-),
-
-ranked as (
-
-    select
-        all_nights.*,
-        row_number() over (
-            partition by business_date, oneid, brand
-            order by aipl_stage_rank desc, recorded_oneid
-        ) as merge_rank
-    from all_nights
-
-),
-
-deduplicated as (
-
-    select * from ranked
-    where merge_rank = 1
+        runs.*,
+        lag(valid_to) over (partition by oneid, brand order by valid_from) as previous_valid_to,
+        lag(aipl_stage) over (partition by oneid, brand order by valid_from) as previous_run_stage
+    from runs
 
 ),
 
 final as (
 
     select
-        {{ generate_surrogate_key(['business_date', 'oneid', 'brand']) }} as aipl_stage_history_id,
-        business_date,
+        {{ generate_surrogate_key(['oneid', 'brand', 'valid_from']) }} as aipl_stage_history_id,
         oneid,
         brand,
         aipl_stage,
-        cast(aipl_stage_rank as {{ dbt.type_int() }}) as aipl_stage_rank,
-        recorded_oneid,
-        lag(business_date) over (partition by oneid, brand order by business_date) as previous_business_date,
-        lag(aipl_stage) over (partition by oneid, brand order by business_date) as previous_aipl_stage
-    from deduplicated
+        aipl_stage_rank,
+        valid_from,
+        valid_to,
+        valid_to is null as is_current,
+        case when previous_valid_to = valid_from then previous_run_stage end as previous_aipl_stage
+    from with_previous
 
 )
 
