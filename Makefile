@@ -51,10 +51,11 @@ demo: setup
 	@echo "exports:   $(DEMO_HOME)/exports"
 	@echo "report:    $$(ls -1 $(DEMO_HOME)/reports/oneid-report-*.html | tail -n 1)"
 
-# The report test opens the HTML report in Debian's headless Chromium: install it when apt can.
+# The report test opens the HTML report in Debian's headless Chromium and checks that
+# Chinese labels draw with real glyphs (Noto CJK): install both when apt can.
 browser:
-	@test -x /usr/bin/chromium || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
-		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@(test -x /usr/bin/chromium && fc-list :lang=zh family | grep -q .) || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 # --dist loadscope: each test module runs whole on one worker, so a module's
 # expensive fixture (the Spark parity night) is built once, not once per worker.

@@ -64,7 +64,8 @@ sales in tablet stores start on the store tablet, and members of a tablet
 store look at it on 1% of days) -> purchases -> repurchases.
 Campaigns (`marketing.py`: one per brand every ~6 days on SMS 40% / WeChat
 template 25% / push 20% / email 15%, to 3-15% of reachable members weighted by
-engagement, skipping opted-out people; ids look like `C2026_LF_007`); opens
+engagement, skipping opted-out people; a send on a brand and channel the
+campaigns seed lists carries that campaign's id, others ids like `C2026_LF_007`); opens
 25% (WeChat) / 8% (push) / 18% (email); clicks. Consents: historical opt-ins
 in the first delivery, opt-outs in the window (SMS 4%, email 3%, push 5%,
 WeChat 3%, phone calls 1%, media 2%), 15% of them opt in again.

@@ -8,7 +8,10 @@ again later. Consent is per channel and identifier, not per brand.
 
 Campaigns: each brand sends a campaign every few days on one channel to a
 slice of its programme members, weighted by engagement, skipping people who
-opted out of that channel. An SMS goes to the number the CRM has on file:
+opted out of that channel. A send on a brand and channel that the campaigns
+seed lists (in its date window) goes out under that campaign's id, so the
+demo's campaign performance carries the seed's names; other sends get ids
+like `C2026_LF_007`, as a channel tool's own campaigns would. An SMS goes to the number the CRM has on file:
 after a number was recycled, that is somebody else's phone. Opens and clicks
 follow each channel's usual rates (an SMS has no open tracking, only clicks
 on its short link).
@@ -16,10 +19,13 @@ on its short link).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterator
 
 import numpy as np
 import polars as pl
+
+from pipeline.dbt_runner import project_dir
 
 from pipeline.demo import daily, mess, timefmt
 from pipeline.demo.brands import BRANDS
@@ -188,9 +194,23 @@ def consents(world: World, events: pl.DataFrame) -> Iterator[FileSpec]:
 # ---------------------------------------------------------------- campaign touches
 
 
+def seeded_campaigns() -> dict[tuple[str, str], list[tuple[str, date, date]]]:
+    """(brand, channel) -> [(campaign_id, start_date, end_date)] of the campaigns seed."""
+    seed = pl.read_csv(
+        project_dir() / "seeds" / "activation" / "campaigns.csv",
+        columns=["campaign_id", "channel", "brand", "start_date", "end_date"],
+        schema_overrides={"start_date": pl.Date, "end_date": pl.Date},
+    ).filter(pl.col("brand").is_not_null())
+    listed: dict[tuple[str, str], list[tuple[str, date, date]]] = {}
+    for campaign_id, channel, brand, start, end in seed.sort("campaign_id").iter_rows():
+        listed.setdefault((brand, channel), []).append((campaign_id, start, end))
+    return listed
+
+
 def _campaigns(world: World) -> pl.DataFrame:
-    """(campaign_id, brand, channel, day, share) of every campaign in the window."""
+    """(campaign_id, brand, channel, day, share) of every send in the window."""
     rng = stream(world.seed, "campaigns")
+    seeded = seeded_campaigns()
     rows = []
     for b, brand in enumerate(BRANDS):
         count = rng.poisson(world.window.days / CAMPAIGN_EVERY_DAYS)
@@ -199,9 +219,19 @@ def _campaigns(world: World) -> pl.DataFrame:
         shares = rng.uniform(0.03, 0.15, count)
         per_year: dict[int, int] = {}
         for day, channel, share in zip(days.tolist(), channels.tolist(), shares.tolist()):
-            year = world.window.date_of(day).year
-            per_year[year] = per_year.get(year, 0) + 1
-            rows.append((f"C{year}_{brand.short}_{per_year[year]:03d}", b, channel, day, share))
+            sent_on = world.window.date_of(day)
+            listed = [
+                campaign_id
+                for campaign_id, start, end in seeded.get((brand.code, TOUCH_CHANNELS[channel]), [])
+                if start <= sent_on <= end
+            ]
+            if listed:
+                # Chosen without a random draw: the sends stay those of every earlier demo.
+                campaign_id = listed[len(rows) % len(listed)]
+            else:
+                per_year[sent_on.year] = per_year.get(sent_on.year, 0) + 1
+                campaign_id = f"C{sent_on.year}_{brand.short}_{per_year[sent_on.year]:03d}"
+            rows.append((campaign_id, b, channel, day, share))
     schema = {"campaign_id": pl.String, "brand": pl.Int64, "channel": pl.Int64, "day": pl.Int64, "share": pl.Float64}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
@@ -280,8 +310,12 @@ def _render_touches(world: World, rows: pl.DataFrame, rng: np.random.Generator) 
     clicked = np.where(channel == 0, delivered, opened) & chance(rng, CLICKED[channel], n)
     opened_s = sent + rng.exponential(7200, n).astype(np.int64) + 30
     clicked_s = np.where(channel == 0, sent + rng.exponential(3600, n).astype(np.int64) + 20, opened_s + rng.integers(5, 300, n))
-    sequence = pl.int_range(pl.len()).over("campaign_id") + 1
-    touch_id = rows.select(pl.concat_str([pl.col("campaign_id"), pl.lit("-"), sequence.cast(pl.String).str.zfill(7)])).to_series()
+    # A seeded campaign sends on many days: the send day keeps touch ids unique.
+    sequence = pl.int_range(pl.len()).over("campaign_id", "day") + 1
+    touch_id = rows.select(
+        pl.concat_str([pl.col("campaign_id"), pl.lit("-"), pl.col("day").cast(pl.String).str.zfill(4), pl.lit("-"),
+                       sequence.cast(pl.String).str.zfill(7)])
+    ).to_series()
     return pl.DataFrame(
         {
             "touch_id": touch_id,
@@ -313,7 +347,7 @@ def campaign_touches(world: World, intervals: pl.DataFrame) -> Iterator[FileSpec
 
 
 def campaign_list(world: World) -> pl.DataFrame:
-    """The campaigns of the window (for the ground truth): id, brand, channel, send date."""
+    """The campaign sends of the window (for the ground truth): id, brand, channel, send date."""
     campaigns = _campaigns(world)
     return campaigns.select(
         "campaign_id",

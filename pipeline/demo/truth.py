@@ -8,7 +8,7 @@
 - `shared_devices.parquet`: family tablets (several people) and in-store
   tablets (hundreds of shoppers; no owner).
 - `order_lines.parquet`: which person placed each delivered order line.
-- `campaigns.parquet`: the campaigns whose touches were delivered.
+- `campaigns.parquet`: the campaign sends of the window (id, brand, channel, send date).
 
 id_type / namespace: phone / global, email / global, tmall_ouid / brand code
 (one shop per brand), jd_pin / jd, wechat_openid / appid (each brand's

@@ -18,7 +18,7 @@ MANIFEST_NAME = "manifest.json"
 FILE_FORMAT = {
     "encoding": "UTF-8 without BOM",
     "line_ending": "LF",
-    "values": "sorted and deduplicated; hex digests lower-case",
+    "values": "sorted and deduplicated (per-person CSVs: rows sorted); hex digests lower-case",
 }
 
 
@@ -30,13 +30,17 @@ class RunStamp:
 
 
 def file_entry(upload: Upload, sha256: str) -> dict[str, Any]:
-    return {
+    entry = {
         "file": upload.file_name,
         "sha256": sha256,
         "rows": upload.rows,
         "people": upload.people,
         "columns": [column_entry(column) for column in upload.columns],
     }
+    if upload.per_person:
+        # A row per person: how many rows carry 1, 2, ... identifiers.
+        entry["people_by_identifiers_in_row"] = upload.keys_per_person()
+    return entry
 
 
 def refusal_entry(upload: Upload, minimum: MinimumSize, campaign: MediaCampaign, platform: Platform) -> dict[str, Any]:
@@ -60,6 +64,7 @@ def column_entry(column: Any) -> dict[str, Any]:
         "count": len(column.values),
         "people": len(column.people),
         "rejected_by_normalization": column.rejected,
+        "left_out_over_row_maximum": column.over_cap,
         "normalization_and_hash": column.rule.rule,
     }
 

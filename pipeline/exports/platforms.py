@@ -17,9 +17,10 @@ from pipeline.exports.hashing import Digest
 
 # zip_per_type: one `<code>.txt` per identifier type, one value per line, each zipped on its own.
 # txt_per_type: the same, not zipped.
-# csv_columns: one CSV, a header column per identifier type, one value per row (other cells empty),
-#   so a file never says which hashes belong to the same person.
-Layout = Literal["zip_per_type", "txt_per_type", "csv_columns"]
+# csv_per_person: one CSV, one row per person holding all of that person's identifiers, a
+#   header per slot repeated up to the platform's documented maximum per type (Meta, Google
+#   and TikTok match a row on every key it holds: docs/activation.md cites their layouts).
+Layout = Literal["zip_per_type", "txt_per_type", "csv_per_person"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class IdentifierRule:
     # "value": the normalized value; "reported": as the device reported it (OAID)
     source: Literal["value", "reported"] = "value"
     per_appid: bool = False  # WeChat openids: one file per appid
+    # csv_per_person: the most values of this type one row takes (the platform's documented
+    # maximum of columns with this header); None for one value per line.
+    per_person: int | None = None
 
     @property
     def rule(self) -> str:
@@ -47,7 +51,7 @@ class Platform:
     rules: tuple[IdentifierRule, ...]
     min_audience_size: int  # default; per-run overrides: pipeline/exports/min_sizes.py
     min_audience_basis: str  # where the default comes from
-    file_name: str = ""  # csv_columns only
+    file_name: str = ""  # csv_per_person only
 
     @property
     def id_types(self) -> frozenset[str]:
@@ -106,13 +110,14 @@ PLATFORMS: dict[str, Platform] = {
         Platform(
             code="meta",
             name="Meta custom audience (customer list CSV)",
-            layout="csv_columns",
+            layout="csv_per_person",
             file_name="customer_list.csv",
             rules=(
-                IdentifierRule("email", "email", n.email_lower, "sha256"),
-                IdentifierRule("phone", "phone", n.cn_mobile_with_country_code, "sha256"),
-                # Meta matches mobile advertiser ids only unhashed (lower-case, hyphens kept).
-                IdentifierRule("madid", "idfa", n.idfa_lower_hyphenated, "none"),
+                # Meta takes up to three email and three phone columns per customer.
+                IdentifierRule("email", "email", n.email_lower, "sha256", per_person=3),
+                IdentifierRule("phone", "phone", n.cn_mobile_with_country_code, "sha256", per_person=3),
+                # Meta matches mobile advertiser ids only unhashed (lower-case, hyphens kept); one column.
+                IdentifierRule("madid", "idfa", n.idfa_lower_hyphenated, "none", per_person=1),
             ),
             min_audience_size=100,
             min_audience_basis="Meta: lists under about 100 people should not be uploaded",
@@ -120,11 +125,12 @@ PLATFORMS: dict[str, Platform] = {
         Platform(
             code="google",
             name="Google Customer Match (contact info CSV)",
-            layout="csv_columns",
+            layout="csv_per_person",
             file_name="customer_match.csv",
             rules=(
-                IdentifierRule("Email", "email", n.email_google, "sha256"),
-                IdentifierRule("Phone", "phone", n.cn_mobile_e164, "sha256"),
+                # Google allows several Email and Phone columns per record and names no maximum: three, as Meta.
+                IdentifierRule("Email", "email", n.email_google, "sha256", per_person=3),
+                IdentifierRule("Phone", "phone", n.cn_mobile_e164, "sha256", per_person=3),
             ),
             min_audience_size=1000,
             min_audience_basis="Google Customer Match: 1,000 to serve on Search and YouTube (about 100 on Display)",
@@ -132,13 +138,14 @@ PLATFORMS: dict[str, Platform] = {
         Platform(
             code="tiktok",
             name="TikTok customer file (CSV)",
-            layout="csv_columns",
+            layout="csv_per_person",
             file_name="customer_file.csv",
             rules=(
-                IdentifierRule("Email_SHA256", "email", n.email_without_plus_tag, "sha256"),
+                # TikTok: each header at most three times in a file with several id types.
+                IdentifierRule("Email_SHA256", "email", n.email_without_plus_tag, "sha256", per_person=3),
                 # TikTok's newest page and its published example hash: digits with country code, no `+`.
-                IdentifierRule("Phone_SHA256", "phone", n.cn_mobile_with_country_code, "sha256"),
-                IdentifierRule("MAID_SHA256", "idfa", n.idfa_lower_hyphenated, "sha256"),
+                IdentifierRule("Phone_SHA256", "phone", n.cn_mobile_with_country_code, "sha256", per_person=3),
+                IdentifierRule("MAID_SHA256", "idfa", n.idfa_lower_hyphenated, "sha256", per_person=3),
             ),
             min_audience_size=1000,
             min_audience_basis="TikTok: at least 1,000 rows and 1,000 matched before it can target",

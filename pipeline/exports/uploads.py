@@ -1,8 +1,10 @@
 """From a campaign's eligible identifiers to the uploads of one platform:
-normalized, hashed, sorted, deduplicated values per file (and per column)."""
+normalized, hashed, sorted, deduplicated values per file, or one row per
+person for platforms that match on several keys per customer."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.exports.audience import MediaCampaign, PersonIdentifier
@@ -16,12 +18,17 @@ class Column:
     rule: IdentifierRule
     appid: str | None
     values: list[str] = field(default_factory=list)  # sorted, unique, as written
-    people: set[str] = field(default_factory=set)
+    by_person: dict[str, list[str]] = field(default_factory=dict)  # OneID -> sorted written values
     rejected: int = 0  # identifiers the platform's normalization could not use
+    over_cap: int = 0  # values left out: the person had more than the platform takes per row
 
     @property
     def header(self) -> str:
         return self.rule.code if self.appid is None else f"{self.rule.code}_{self.appid}"
+
+    @property
+    def people(self) -> set[str]:
+        return set(self.by_person)
 
 
 @dataclass
@@ -30,6 +37,7 @@ class Upload:
 
     file_name: str
     columns: list[Column]
+    per_person: bool = False  # one row per person (csv_per_person), else one value per line
 
     @property
     def people(self) -> int:
@@ -37,13 +45,21 @@ class Upload:
 
     @property
     def rows(self) -> int:
-        return sum(len(column.values) for column in self.columns)
+        return self.people if self.per_person else sum(len(column.values) for column in self.columns)
+
+    def keys_per_person(self) -> dict[str, int]:
+        """How many people a row carries 1, 2, ... identifiers for (the manifest's per-person count)."""
+        keys: Counter[str] = Counter()
+        for column in self.columns:
+            for oneid, values in column.by_person.items():
+                keys[oneid] += len(values)
+        return {str(count): people for count, people in sorted(Counter(keys.values()).items())}
 
 
 def plan_uploads(platform: Platform, campaign: MediaCampaign, identifiers: list[PersonIdentifier]) -> list[Upload]:
     columns = [column for rule in platform.rules for column in _columns(rule, campaign, identifiers)]
-    if platform.layout == "csv_columns":
-        return [Upload(platform.file_name, columns)]
+    if platform.layout == "csv_per_person":
+        return [Upload(platform.file_name, columns, per_person=True)]
     extension = "zip" if platform.layout == "zip_per_type" else "txt"
     return [Upload(f"{column.header}.{extension}", [column]) for column in columns]
 
@@ -57,31 +73,44 @@ def _columns(rule: IdentifierRule, campaign: MediaCampaign, identifiers: list[Pe
 
 def _fill(column: Column, identifiers: list[PersonIdentifier]) -> Column:
     digest = DIGESTS[column.rule.digest]
-    written: list[str] = []
+    written: dict[str, set[str]] = {}
     for identifier in identifiers:
         source = identifier.reported if column.rule.source == "reported" and identifier.reported else identifier.value
         normalized = column.rule.normalizer(source)
         if normalized is None:
             column.rejected += 1
             continue
-        written.append(digest(normalized))
-        column.people.add(identifier.oneid)
-    column.values = sorted_unique(written)
+        written.setdefault(identifier.oneid, set()).add(digest(normalized))
+    cap = column.rule.per_person
+    for oneid, values in written.items():
+        # Which values fill a capped row: the smallest digests, the same ones every night.
+        ordered = sorted(values)
+        column.by_person[oneid] = ordered if cap is None else ordered[:cap]
+        column.over_cap += len(ordered) - len(column.by_person[oneid])
+    column.values = sorted_unique(value for values in column.by_person.values() for value in values)
     return column
 
 
 def render(upload: Upload, layout: str) -> bytes:
-    if layout == "csv_columns":
-        width = len(upload.columns)
-        rows = []
-        for index, column in enumerate(upload.columns):
-            for value in column.values:
-                row = [""] * width
-                row[index] = value
-                rows.append(row)
-        return csv_bytes([column.header for column in upload.columns], rows)
+    if layout == "csv_per_person":
+        return _per_person_csv(upload)
     (column,) = upload.columns
     content = lines_bytes(column.values)
     if layout == "zip_per_type":
         return zip_bytes(f"{column.header}.txt", content)
     return content
+
+
+def _per_person_csv(upload: Upload) -> bytes:
+    """A header per slot (`email,email,email,phone,...`, as the platforms document), one row per
+    person, the rows sorted so the file carries no OneID and comes out the same every night."""
+    slots = [(column, column.rule.per_person or 1) for column in upload.columns]
+    header = [column.header for column, width in slots for _ in range(width)]
+    rows = []
+    for oneid in sorted(set().union(*(column.people for column in upload.columns))):
+        row: list[str] = []
+        for column, width in slots:
+            values = column.by_person.get(oneid, [])
+            row.extend(values + [""] * (width - len(values)))
+        rows.append(row)
+    return csv_bytes(header, sorted(rows))

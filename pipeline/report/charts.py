@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -52,6 +53,28 @@ class Warehouse:
                 "select value_code, label_en, label_zh from tag_values where tag_name = ?", [tag_name]
             )
         }
+
+
+def data_start(w: Warehouse) -> date | None:
+    """The first delivery date: where time charts start.
+
+    Earlier dates come only from backlog columns of the first exports (a CRM
+    member's join date, years back), not from complete data: drawn, they show
+    years of sleeping and churned people against weeks of purchases.
+    """
+    if not w.has("ingestion_daily"):
+        return None
+    return w.rows("select min(oldest_delivery_date) from ingestion_daily")[0][0]
+
+
+def axis_labels(days: Sequence[date]) -> list[str]:
+    """MM-DD within one year; YYYY-MM-DD when the chart spans years."""
+    spans_years = len({day.year for day in days}) > 1
+    return [day.isoformat() if spans_years else day.isoformat()[5:] for day in days]
+
+
+def _since(start: date | None) -> str:
+    return f" From the first delivery ({start}) on." if start else ""
 
 
 def _missing(key: str, title: str, table: str) -> Chart:
@@ -141,21 +164,26 @@ def acquisition(w: Warehouse) -> Chart:
     title = "Acquisition by channel"
     if not w.has("funnel_daily"):
         return _missing("acquisition", title, "funnel_daily")
+    start = data_start(w)
     rows = w.rows(
         """
         select cast(date_trunc('week', funnel_date) as date) as week, source_name, sum(oneids_new)
-        from funnel_daily where source_name <> 'all' group by 1, 2 order by 1, 2
-        """
+        from funnel_daily
+        where source_name <> 'all' and funnel_date >= coalesce(cast(? as date), date '0001-01-01')
+        group by 1, 2 order by 1, 2
+        """,
+        [start],
     )
     weeks = sorted({r[0] for r in rows})
     # The first week holds everyone already known when the data starts: drawn, but it would flatten the rest.
     sources = sorted({r[1] for r in rows})
     grid = {(r[0], r[1]): float(r[2]) for r in rows}
     series = {s: [grid.get((wk, s), 0.0) for wk in weeks[1:]] for s in sources if any(grid.get((wk, s), 0) for wk in weeks[1:])}
-    body = svg.line_chart([str(wk)[5:] for wk in weeks[1:]], series, label=title)
+    body = svg.line_chart(axis_labels(weeks[1:]), series, label=title)
     return _chart(
         "acquisition", title,
-        "New persons (OneIDs) per week by the source of their first record (the first week, the backlog, is left out).",
+        "New persons (OneIDs) per week by the source of their first record (the first week, the backlog, is left out)."
+        + _since(start),
         body, bool(series),
     )
 
@@ -164,12 +192,16 @@ def purchase_funnel(w: Warehouse) -> Chart:
     title = "First purchases, repurchases, sleeping and churned"
     if not w.has("funnel_daily"):
         return _missing("purchase_funnel", title, "funnel_daily")
+    start = data_start(w)
     rows = w.rows(
         """
         select cast(date_trunc('week', funnel_date) as date) as week,
                sum(first_purchases), sum(repurchases), sum(newly_sleeping), sum(newly_churned)
-        from funnel_daily group by 1 order by 1
-        """
+        from funnel_daily
+        where funnel_date >= coalesce(cast(? as date), date '0001-01-01')
+        group by 1 order by 1
+        """,
+        [start],
     )
     series = {
         "first purchases": [float(r[1]) for r in rows],
@@ -177,8 +209,8 @@ def purchase_funnel(w: Warehouse) -> Chart:
         "newly sleeping": [float(r[3]) for r in rows],
         "newly churned": [float(r[4]) for r in rows],
     }
-    body = svg.line_chart([str(r[0])[5:] for r in rows], series, label=title)
-    return _chart("purchase_funnel", title, "Per week, all sources and brands.", body, bool(rows))
+    body = svg.line_chart(axis_labels([r[0] for r in rows]), series, label=title)
+    return _chart("purchase_funnel", title, "Per week, all sources and brands." + _since(start), body, bool(rows))
 
 
 def campaigns(w: Warehouse) -> Chart:
@@ -192,7 +224,10 @@ def campaigns(w: Warehouse) -> Chart:
         from campaign_performance group by 1 order by 1
         """
     )
-    top = w.rows("select campaign_id || ' ' || channel, revenue from campaign_performance order by revenue desc, 1 limit 10")
+    top = w.rows(
+        "select coalesce(campaign_name, campaign_id || ' ' || channel), revenue from campaign_performance "
+        "order by revenue desc, 1 limit 10"
+    )
     names = ("sent", "delivered", "opened", "clicked", "purchased")
     body = svg.bar_chart(
         [r[0] for r in by_channel], {name: [float(r[i + 1]) for r in by_channel] for i, name in enumerate(names)},
@@ -241,9 +276,14 @@ def identity_growth(w: Warehouse) -> Chart:
     title = "Identity health"
     if not w.has("identity_health_daily"):
         return _missing("identity_growth", title, "identity_health_daily")
-    rows = w.rows("select health_date, identifiers_total, persons_total from identity_health_daily order by 1")
+    start = data_start(w)
+    rows = w.rows(
+        "select health_date, identifiers_total, persons_total from identity_health_daily "
+        "where health_date >= coalesce(cast(? as date), date '0001-01-01') order by 1",
+        [start],
+    )
     body = svg.line_chart(
-        [str(r[0])[5:] for r in rows],
+        axis_labels([r[0] for r in rows]),
         {"identifiers": [float(r[1]) for r in rows], "persons": [float(r[2]) for r in rows]},
         label=title,
     )
@@ -254,7 +294,9 @@ def identity_growth(w: Warehouse) -> Chart:
     if tonight:
         hubs, links, rejected, changes = tonight[0]
         detail = f" Tonight: {hubs} hubs cut, {links} links cut, {rejected:,} identifier values rejected, {changes:,} OneID changes."
-    return _chart("identity_growth", title, "Identifiers and persons known by each date." + detail, body, bool(rows))
+    return _chart(
+        "identity_growth", title, "Identifiers and persons known by each date." + _since(start) + detail, body, bool(rows)
+    )
 
 
 def data_quality(w: Warehouse) -> Chart:

@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from html import escape
 
 PALETTE = ("#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d")
-FONT = "font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',sans-serif"
+# Latin from the system's UI font; Chinese from the font each system ships
+# (macOS PingFang / Hiragino, Windows Microsoft YaHei, Linux Noto CJK,
+# Source Han or WenQuanYi): the browser falls back character by character.
+FONT_FAMILY = (
+    "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', "
+    "'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif"
+)
+FONT = f"font-family:{FONT_FAMILY}"
 
 
 def _fmt(value: float) -> str:

@@ -112,6 +112,9 @@ def test_files_are_sorted_unique_lower_hex_utf8_lf(exported_home: tuple[Home, Pa
         values = values_in(path)
         if path.suffix != ".csv":
             assert values == sorted(set(values))
+        else:  # one row per person: rows sorted, none repeated
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))[1:]
+            assert rows == sorted(rows) and len({tuple(r) for r in rows}) == len(rows)
         platform = path.parent.name
         for value in values:
             is_madid = platform == "meta" and not HEX.match(value)
@@ -200,8 +203,9 @@ def test_platform_id_types_match_the_eligibility_seed() -> None:
         assert {r["consent_channel"] for r in rows if r["channel"] == code} == {"media"}
 
 
-def test_google_file_is_exactly_the_eligible_peoples_hashes(exported_home: tuple[Home, Path, list[CampaignExport]]) -> None:
-    """Recomputed from the restricted store with hashlib: the file holds those hashes and nothing else."""
+def test_google_file_is_one_row_per_eligible_person(exported_home: tuple[Home, Path, list[CampaignExport]]) -> None:
+    """Recomputed from the restricted store with hashlib: each row is one eligible person's email and phone
+    hashes (up to three of each), and the file holds those rows and nothing else."""
     home, target, results = exported_home
     google = [r for r in results if r.platform == "google" and r.files]
     assert google, "the demo ships a Google campaign with people to export"
@@ -210,14 +214,15 @@ def test_google_file_is_exactly_the_eligible_peoples_hashes(exported_home: tuple
     for result in google:
         rows = con.execute(
             """
-            select i.id_type, i.value from restricted.main.int_identifier_oneids i
+            select i.oneid, i.id_type, i.value from restricted.main.int_identifier_oneids i
             join campaign_eligibility e on e.oneid = i.oneid
             where e.campaign_id = ? and e.is_eligible and i.id_type in ('email', 'phone')
             """,
             [result.campaign_id],
         ).fetchall()
-        emails, phones = set(), set()
-        for id_type, value in rows:
+        people: dict[str, tuple[set[str], set[str]]] = {}
+        for oneid, id_type, value in rows:
+            emails, phones = people.setdefault(oneid, (set(), set()))
             if id_type == "phone":
                 phones.add(hashlib.sha256(f"+86{value}".encode()).hexdigest())
             else:
@@ -225,9 +230,18 @@ def test_google_file_is_exactly_the_eligible_peoples_hashes(exported_home: tuple
                 if domain in ("gmail.com", "googlemail.com"):
                     local = local.split("+")[0].replace(".", "")
                 emails.add(hashlib.sha256(f"{local}@{domain}".encode()).hexdigest())
+        expected = sorted(
+            [*sorted(emails)[:3], *[""] * (3 - len(sorted(emails)[:3])), *sorted(phones)[:3], *[""] * (3 - len(sorted(phones)[:3]))]
+            for emails, phones in people.values()
+        )
+        assert any(emails and phones for emails, phones in people.values()), "someone has both keys in one row"
         text = (target / result.campaign_id / "google" / "customer_match.csv").read_text(encoding="utf-8")
         table = list(csv.reader(io.StringIO(text)))
-        assert table[0] == ["Email", "Phone"]
-        assert {r[0] for r in table[1:] if r[0]} == emails
-        assert {r[1] for r in table[1:] if r[1]} == phones
+        assert table[0] == ["Email"] * 3 + ["Phone"] * 3
+        assert table[1:] == expected
+        manifest = json.loads((target / result.campaign_id / "google" / "manifest.json").read_text())
+        (entry,) = manifest["files"]
+        assert entry["rows"] == entry["people"] == len(expected)
+        keys = {str(n): sum(1 for row in expected if sum(1 for cell in row if cell) == n) for n in range(1, 7)}
+        assert entry["people_by_identifiers_in_row"] == {n: people for n, people in keys.items() if people}
     con.close()

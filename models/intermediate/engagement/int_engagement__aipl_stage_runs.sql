@@ -60,6 +60,7 @@ restated as (
 
     select
         coalesce(identifier_oneids.oneid, earlier_runs.oneid) as oneid,
+        earlier_runs.oneid as recorded_oneid,
         earlier_runs.brand,
         earlier_runs.aipl_stage,
         {{ aipl_stage_rank('earlier_runs.aipl_stage') }} as aipl_stage_rank,
@@ -69,6 +70,33 @@ restated as (
     from earlier_runs
     left join identifier_oneids
         on earlier_runs.anchor_identifier_hash = identifier_oneids.identifier_hash
+
+),
+
+-- Runs that came from one OneID are already one stage at a time (each
+-- night writes them so); only the histories merged tonight are cut.
+merge_flags as (
+
+    select
+        restated.*,
+        min(recorded_oneid) over (partition by oneid, brand)
+            <> max(recorded_oneid) over (partition by oneid, brand) as is_merged
+    from restated
+
+),
+
+unmerged as (
+
+    select oneid, brand, aipl_stage, valid_from, valid_to
+    from merge_flags
+    where not is_merged
+
+),
+
+merged as (
+
+    select * from merge_flags
+    where is_merged
 
 ),
 
@@ -83,9 +111,9 @@ kept_anchors as (
 
 cuts as (
 
-    select oneid, brand, valid_from as cut_on from restated
+    select oneid, brand, valid_from as cut_on from merged
     union
-    select oneid, brand, valid_to as cut_on from restated
+    select oneid, brand, valid_to as cut_on from merged
 
 ),
 
@@ -107,17 +135,17 @@ covered_pieces as (
         pieces.brand,
         pieces.piece_from,
         pieces.piece_to,
-        restated.aipl_stage,
+        merged.aipl_stage,
         row_number() over (
             partition by pieces.oneid, pieces.brand, pieces.piece_from
-            order by restated.aipl_stage_rank desc
+            order by merged.aipl_stage_rank desc
         ) as cover_rank
     from pieces
-    inner join restated
-        on pieces.oneid = restated.oneid
-        and pieces.brand = restated.brand
-        and restated.valid_from <= pieces.piece_from
-        and pieces.piece_from < restated.valid_to
+    inner join merged
+        on pieces.oneid = merged.oneid
+        and pieces.brand = merged.brand
+        and merged.valid_from <= pieces.piece_from
+        and pieces.piece_from < merged.valid_to
     where pieces.piece_to is not null
 
 ),
@@ -155,6 +183,10 @@ numbered_pieces as (
 ),
 
 earlier_canonical as (
+
+    select * from unmerged
+
+    union all
 
     select
         oneid,

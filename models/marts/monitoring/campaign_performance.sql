@@ -3,13 +3,21 @@
     those persons made within var('monitoring_attribution_days') days after
     a delivered touch of the campaign (every campaign whose window holds an
     order is credited with it: no last-touch arbitration between
-    campaigns), with their net revenue. -#}
+    campaigns), with their net revenue. A campaign of the campaigns seed
+    carries its name; one the seed does not list (the touch logs hold every
+    send of the channel's own tool) has none. -#}
 
 with
 
 touches as (
 
     select * from {{ ref('int_monitoring__campaign_touches') }}
+
+),
+
+campaigns as (
+
+    select campaign_id, campaign_name from {{ ref('campaigns') }}
 
 ),
 
@@ -73,6 +81,7 @@ final as (
 
     select
         touch_counts.campaign_id,
+        campaigns.campaign_name,
         touch_counts.channel,
         touch_counts.first_sent_on,
         touch_counts.last_sent_on,
@@ -96,6 +105,7 @@ final as (
         case when touch_counts.persons_reached > 0
             then cast(coalesce(attribution.persons_purchased, 0) as {{ type_ratio() }}) / touch_counts.persons_reached end as conversion_rate
     from touch_counts
+    left join campaigns on touch_counts.campaign_id = campaigns.campaign_id
     left join attribution
         on touch_counts.campaign_id = attribution.campaign_id
         and touch_counts.channel = attribution.channel
