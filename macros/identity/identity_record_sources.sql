@@ -8,8 +8,8 @@
     latest version); profile: the source is a current state, which still
     asserts its identifiers on the business date.
     Per identifier column: id_type; namespace, a SQL expression (default
-    'global'); brand_namespace, true when that expression is a brand or shop
-    name to map through the seed identity_brand_aliases; raw, the delivered
+    'global'); brand_namespace, true when that expression is a brand, shop
+    or store name to resolve to a brand (int_brand_names); raw, the delivered
     column; normalized, the prefix of staging's `_normalized` / `_rejection`
     columns (opaque ids have none: their value is the raw value). -#}
 {% macro identity_record_sources() %}
@@ -50,7 +50,7 @@
         {'id_type': 'phone', 'raw': 'phone', 'normalized': 'phone'}]},
     {'source': 'pos_sales', 'model': 'stg_pos__sales_lines', 'record': receipt, 'at': 'sold_at', 'profile': false,
      'identifiers': [
-        {'id_type': 'crm_member_id', 'namespace': 'brand', 'brand_namespace': true, 'raw': 'member_id'},
+        {'id_type': 'crm_member_id', 'namespace': 'coalesce(brand, store_name)', 'brand_namespace': true, 'raw': 'member_id'},
         {'id_type': 'phone', 'raw': 'phone', 'normalized': 'phone'}]},
     {'source': 'crm_members', 'model': 'stg_crm__members', 'record': 'crm_member_id', 'at': delivered, 'profile': true,
      'identifiers': [
@@ -73,11 +73,22 @@
 
 
 {#- The keys of the records of one source (an entry of identity_record_sources)
-    that tonight's loads touched: staging kept a row of tonight's for them. -#}
+    that tonight touched: staging kept a row of tonight's for them, or the
+    brand, shop or store name they carry resolves to another brand tonight
+    (int_brand_names' slice: a new brand makes a shop name resolve, or two
+    brands make it ambiguous). Models that call it on incremental nights
+    declare `-- depends_on: {{ ref('int_brand_names') }}`. -#}
 {% macro touched_records(source) -%}
+    {%- set brand_column = person_record_brand_columns().get(source.source) -%}
     select distinct {{ source.record }} as record_key
     from {{ ref(source.model) }}
     where {{ tonight_loads_condition() }}
+    {%- if brand_column %}
+        or {{ brand_column }} in (
+            select name_as_delivered from {{ night_slice(ref('int_brand_names')) }}
+            where brand is distinct from _previous_brand
+        )
+    {%- endif %}
 {%- endmacro %}
 
 

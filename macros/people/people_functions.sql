@@ -19,8 +19,8 @@
 
 
 {#- Per identity source (macro identity_record_sources), the column naming
-    the brand or shop of a record; mapped to a brand code through the seed
-    identity_brand_aliases. -#}
+    the brand, shop or store of a record (a POS receipt without 品牌: its
+    store); resolved to a brand by int_brand_names. -#}
 {% macro person_record_brand_columns() -%}
     {{ return({
         'tmall_orders': 'shop_name',
@@ -30,7 +30,7 @@
         'wechat_oa_followers': 'brand',
         'app_events': 'brand',
         'eshop_orders': 'brand',
-        'pos_sales': 'brand',
+        'pos_sales': 'coalesce(brand, store_name)',
         'crm_members': 'brand',
     }) }}
 {%- endmacro %}

@@ -314,7 +314,19 @@ def data_quality(w: Warehouse) -> Chart:
         )
         if reasons:
             body += svg.bar_chart([r[0] for r in reasons], {"rows": [float(r[1]) for r in reasons]}, label="Quarantine reasons")
-    return _chart("data_quality", title, "Rows landed and quarantined per source over every load; below, the quarantine reasons.", body, bool(rows))
+    caption = "Rows landed and quarantined per source over every load; below, the quarantine reasons."
+    if w.has("brand_name_resolution"):
+        unresolved = w.rows(
+            "select name_as_delivered || ' (' || unresolved_reason || coalesce(': ' || candidate_brands, '') || ')', "
+            "delivered_rows from brand_name_resolution where not is_resolved order by delivered_rows desc, 1 limit 12"
+        )
+        if unresolved:
+            body += svg.bar_chart(
+                [r[0] for r in unresolved], {"rows": [float(r[1]) for r in unresolved]},
+                label="Shop and store names that resolve to no brand",
+            )
+            caption += " Last, the shop and store names that resolve to no brand: their rows count for no brand."
+    return _chart("data_quality", title, caption, body, bool(rows))
 
 
 def run_history(records: Sequence[RunRecord]) -> Chart:

@@ -135,3 +135,18 @@ def test_aipl_flow_ends_in_tonight_stages(stores) -> None:
     )
     flow = dict(stores.execute("select to_stage, sum(persons) from aipl_flow where to_stage <> 'none' group by 1").fetchall())
     assert flow == tonight
+
+
+def test_campaign_performance_names_the_seeds_campaigns(stores) -> None:
+    """The demo's touch logs send under the campaigns seed's ids: those campaigns carry the seed's names."""
+    named = dict(stores.execute("select campaign_id, campaign_name from campaign_performance where campaign_name is not null").fetchall())
+    seed = dict(stores.execute("select campaign_id, campaign_name from campaigns").fetchall())
+    assert named and all(seed[campaign_id] == name for campaign_id, name in named.items())
+    unnamed = [row[0] for row in stores.execute("select campaign_id from campaign_performance where campaign_name is null").fetchall()]
+    assert not set(unnamed) & set(seed)
+
+
+def test_every_demo_brand_name_resolves(stores) -> None:
+    """The demo's shops are in the alias seed and its brand columns hold seed brands: nothing unresolved."""
+    rows = stores.execute("select resolved_by, count(*), sum(delivered_rows) from brand_name_resolution group by 1").fetchall()
+    assert rows and {r[0] for r in rows} <= {"alias_seed", "known_brand"}

@@ -19,6 +19,7 @@ from pipeline.report.charts import (
     Warehouse,
     acquisition,
     axis_labels,
+    data_quality,
     data_start,
     identity_growth,
     purchase_funnel,
@@ -143,3 +144,22 @@ def test_time_charts_start_at_the_first_delivery(report_home: Home) -> None:
 def test_axis_labels_carry_the_year_when_a_chart_spans_years() -> None:
     assert axis_labels([date(2026, 3, 2), date(2026, 3, 9)]) == ["03-02", "03-09"]
     assert axis_labels([date(2025, 12, 29), date(2026, 1, 5)]) == ["2025-12-29", "2026-01-05"]
+
+
+def test_data_quality_lists_the_shop_names_that_resolve_to_no_brand() -> None:
+    with duckdb.connect() as con:
+        con.execute(
+            "create table ingestion_daily as select 'tmall_orders' as source_name, 10 as rows_landed, "
+            "0 as rows_quarantined, date '2026-06-01' as oldest_delivery_date"
+        )
+        con.execute(
+            """create table brand_name_resolution as select * from (values
+                 ('凌风官方旗舰店', 'lingfeng', true, null, null, 7),
+                 ('凌风星野联名店', null, false, 'several_brands', 'lingfeng,xingye', 3),
+                 ('官方旗舰店', null, false, 'no_known_brand', null, 2))
+               as t(name_as_delivered, brand, is_resolved, unresolved_reason, candidate_brands, delivered_rows)"""
+        )
+        chart = data_quality(Warehouse(con))
+    assert "凌风星野联名店 (several_brands: lingfeng,xingye)" in chart.svg
+    assert "官方旗舰店 (no_known_brand)" in chart.svg and "凌风官方旗舰店" not in chart.svg
+    assert "resolve to no brand" in chart.caption

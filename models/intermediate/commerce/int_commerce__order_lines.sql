@@ -51,9 +51,9 @@ products as (
 
 ),
 
-brand_aliases as (
+brand_names as (
 
-    select * from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
 
 ),
 
@@ -168,7 +168,7 @@ pos as (
         {{ dbt.concat(['store_code', "'/'", 'receipt_no']) }} as record_key,
         receipt_no as order_id,
         sales_line_id as line_id,
-        brand as delivered_brand,
+        coalesce(brand, store_name) as delivered_brand,
         sku,
         quantity,
         sold_at as ordered_at,
@@ -233,7 +233,7 @@ final as (
         priced.line_id,
         priced.channel,
         record_oneids.oneid,
-        coalesce(brand_aliases.brand, products.brand, priced.delivered_brand) as brand,
+        coalesce(brand_names.brand, products.brand) as brand,
         priced.sku,
         products.category_l1 as category,
         products.category_l2 as subcategory,
@@ -252,7 +252,7 @@ final as (
     left join record_oneids
         on priced.source_name = record_oneids.source_name
         and priced.record_key = record_oneids.record_key
-    left join brand_aliases on priced.delivered_brand = brand_aliases.alias
+    left join brand_names on priced.delivered_brand = brand_names.name_as_delivered
     left join products on priced.sku = products.sku
 
 )

@@ -34,9 +34,9 @@ memberships as (
 
 ),
 
-brand_aliases as (
+brand_names as (
 
-    select alias, brand from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
 
 ),
 
@@ -44,10 +44,11 @@ tiers_above_entry as (
 
     select distinct
         memberships.oneid,
-        coalesce(brand_aliases.brand, memberships.brand) as brand
+        brand_names.brand
     from memberships
-    left join brand_aliases on memberships.brand = brand_aliases.alias
+    inner join brand_names on memberships.brand = brand_names.name_as_delivered
     where memberships.is_current
+        and brand_names.brand is not null
         and memberships.group_tier_rank > 1
         and memberships.oneid is not null
 

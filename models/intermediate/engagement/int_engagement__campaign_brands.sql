@@ -58,9 +58,9 @@ miniapp_records as (
 
 ),
 
-brand_aliases as (
+brand_names as (
 
-    select alias, brand from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
 
 ),
 
@@ -68,7 +68,7 @@ relationships as (
 
     select distinct
         relations.oneid,
-        coalesce(brand_aliases.brand, relations.brand) as brand
+        brand_names.brand
     from (
         select oneid, brand from memberships
         union all
@@ -76,8 +76,8 @@ relationships as (
         union all
         select oneid, brand from miniapp_records
     ) as relations
-    left join brand_aliases on relations.brand = brand_aliases.alias
-    where relations.brand is not null
+    inner join brand_names on relations.brand = brand_names.name_as_delivered
+    where brand_names.brand is not null
 
 ),
 

@@ -108,9 +108,9 @@ signals as (
 
 ),
 
-brand_aliases as (
+brand_names as (
 
-    select alias, brand from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
 
 ),
 
@@ -266,15 +266,15 @@ branded as (
 
     select
         all_interactions.oneid,
-        coalesce(brand_aliases.brand, all_interactions.brand) as brand,
+        brand_names.brand,
         all_interactions.source_name,
         all_interactions.interaction_type,
         all_interactions.interaction_at,
         {{ cst_date('all_interactions.interaction_at') }} as interaction_on,
         all_interactions.interaction_key
     from all_interactions
-    left join brand_aliases on all_interactions.brand = brand_aliases.alias
-    where all_interactions.brand is not null
+    inner join brand_names on all_interactions.brand = brand_names.name_as_delivered
+    where brand_names.brand is not null
 
 ),
 

@@ -63,9 +63,9 @@ observed as (
 
 ),
 
-brand_aliases as (
+brand_names as (
 
-    select alias, brand from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
 
 ),
 
@@ -78,18 +78,21 @@ namespaced as (
         observed.is_profile,
         observed.id_type,
         case
-            when observed.is_brand_namespace then coalesce(brand_aliases.brand, observed.namespace_as_delivered)
+            when observed.is_brand_namespace then brand_names.brand
             else observed.namespace_as_delivered
         end as namespace,
+        -- A shop or store name that resolves to no brand (int_brand_names) is not a namespace of its own.
+        observed.is_brand_namespace and observed.namespace_as_delivered is not null and brand_names.brand is null
+            as is_unresolved_brand,
         observed.raw_value,
         observed.normalized_value,
         observed.rejection,
         observed._file_path,
         observed._file_line
     from observed
-    left join brand_aliases
+    left join brand_names
         on observed.is_brand_namespace
-        and brand_aliases.alias = observed.namespace_as_delivered
+        and brand_names.name_as_delivered = observed.namespace_as_delivered
 
 ),
 
@@ -107,6 +110,7 @@ checked as (
         normalized_value,
         case
             when rejection is not null then rejection
+            when is_unresolved_brand then 'unresolved_brand'
             when namespace is null then 'no_namespace'
         end as rejection,
         _file_path,

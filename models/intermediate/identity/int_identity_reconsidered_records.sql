@@ -2,7 +2,8 @@
     (docs/incremental.md), keyed as int_identifier_observations keys them:
 
     - touched: tonight's loads delivered a row of the record (a new record,
-      a new version of an order line or profile, a late event);
+      a new version of an order line or profile, a late event), or the shop
+      or store name it carries resolves to another brand tonight;
     - moved: the record holds an identifier whose OneID tonight is not the
       one last night's state snapshot gave it (a merge, a split, a new hub),
       so its OneID may change though its rows did not.
@@ -14,6 +15,7 @@
 -- Read only on incremental nights:
 -- depends_on: {{ ref('int_identifier_observations') }}, {{ ref('int_identifiers') }}
 -- depends_on: {{ ref('int_identifier_oneids') }}, {{ ref('stg_state__oneid_assignments') }}
+-- depends_on: {{ ref('int_brand_names') }}
 {%- for source in identity_record_sources() %}
 -- depends_on: {{ ref(source.model) }}
 {%- endfor %}

@@ -1,6 +1,6 @@
-{#- The brands each identity-asserting record names: its source's brand or
-    shop column (macro person_record_brand_columns) mapped through the seed
-    identity_brand_aliases. A record naming no brand we know has no row.
+{#- The brands each identity-asserting record names: its source's brand,
+    shop or store column (macro person_record_brand_columns) resolved by
+    int_brand_names. A record naming no brand that resolves has no row.
 
     Incremental (docs/incremental.md): a night re-derives the records its
     loads touched, whole; a touched record that now names no brand we know
@@ -12,9 +12,10 @@
 
 with
 
-brand_aliases as (
+brand_names as (
 
-    select alias, brand from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
+    where brand is not null
 
 ),
 
@@ -44,9 +45,9 @@ named_brands as (
     select distinct
         delivered_brands.source_name,
         delivered_brands.record_key,
-        brand_aliases.brand
+        brand_names.brand
     from delivered_brands
-    inner join brand_aliases on delivered_brands.brand_as_delivered = brand_aliases.alias
+    inner join brand_names on delivered_brands.brand_as_delivered = brand_names.name_as_delivered
 
 ),
 

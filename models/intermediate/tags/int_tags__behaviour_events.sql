@@ -44,9 +44,9 @@ products as (
 
 ),
 
-brand_aliases as (
+brand_names as (
 
-    select * from {{ ref('identity_brand_aliases') }}
+    select name_as_delivered, brand from {{ ref('int_brand_names') }}
 
 ),
 
@@ -87,7 +87,7 @@ app_behaviour as (
         app_events.event_id as behaviour_key,
         record_oneids.oneid,
         app_events.event_name as behaviour,
-        coalesce(brand_aliases.brand, products.brand, app_events.brand) as brand,
+        coalesce(brand_names.brand, products.brand) as brand,
         app_events.sku,
         products.category_l1 as category,
         app_events.event_at as occurred_at,
@@ -97,7 +97,7 @@ app_behaviour as (
     {%- if is_incremental() %}
     inner join rederived_events on app_events.event_id = rederived_events.event_id
     {%- endif %}
-    left join brand_aliases on app_events.brand = brand_aliases.alias
+    left join brand_names on app_events.brand = brand_names.name_as_delivered
     left join products on app_events.sku = products.sku
     where app_events.event_name <> 'purchase'
         and app_events.event_at is not null
