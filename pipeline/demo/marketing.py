@@ -11,10 +11,10 @@ slice of its programme members, weighted by engagement, skipping people who
 opted out of that channel. A send on a brand and channel that the campaigns
 seed lists (in its date window) goes out under that campaign's id, so the
 demo's campaign performance carries the seed's names; other sends get ids
-like `C2026_LF_007`, as a channel tool's own campaigns would. An SMS goes to the number the CRM has on file:
-after a number was recycled, that is somebody else's phone. Opens and clicks
-follow each channel's usual rates (an SMS has no open tracking, only clicks
-on its short link).
+like `C2026_LF_007`, as a channel tool's own campaigns would. An SMS goes
+to the number the CRM has on file: after a number was recycled, that is
+somebody else's phone. Opens and clicks follow each channel's usual rates
+(an SMS has no open tracking, only clicks on its short link).
 """
 
 from __future__ import annotations

@@ -44,11 +44,11 @@ tiers_above_entry as (
 
     select distinct
         memberships.oneid,
-        brand_names.brand
+        -- A card seen only at the till already carries its resolved brand.
+        coalesce(brand_names.brand, memberships.brand) as brand
     from memberships
-    inner join brand_names on memberships.brand = brand_names.name_as_delivered
+    left join brand_names on memberships.brand = brand_names.name_as_delivered
     where memberships.is_current
-        and brand_names.brand is not null
         and memberships.group_tier_rank > 1
         and memberships.oneid is not null
 

@@ -68,7 +68,8 @@ relationships as (
 
     select distinct
         relations.oneid,
-        brand_names.brand
+        -- A card seen only at the till already carries its resolved brand.
+        coalesce(brand_names.brand, relations.brand) as brand
     from (
         select oneid, brand from memberships
         union all
@@ -76,8 +77,8 @@ relationships as (
         union all
         select oneid, brand from miniapp_records
     ) as relations
-    inner join brand_names on relations.brand = brand_names.name_as_delivered
-    where brand_names.brand is not null
+    left join brand_names on relations.brand = brand_names.name_as_delivered
+    where relations.brand is not null
 
 ),
 

@@ -266,15 +266,17 @@ branded as (
 
     select
         all_interactions.oneid,
-        brand_names.brand,
+        -- Raw brand values resolve through int_brand_names; orders, touches and
+        -- ad backflow already carry a resolved brand, which passes through.
+        coalesce(brand_names.brand, all_interactions.brand) as brand,
         all_interactions.source_name,
         all_interactions.interaction_type,
         all_interactions.interaction_at,
         {{ cst_date('all_interactions.interaction_at') }} as interaction_on,
         all_interactions.interaction_key
     from all_interactions
-    inner join brand_names on all_interactions.brand = brand_names.name_as_delivered
-    where brand_names.brand is not null
+    left join brand_names on all_interactions.brand = brand_names.name_as_delivered
+    where all_interactions.brand is not null
 
 ),
 
