@@ -317,7 +317,7 @@ SOURCES: tuple[Source, ...] = (
         columns=(
             C("store_code", "门店编码", K.TEXT, True),
             C("store_name", "门店名称"),
-            C("brand", "品牌", K.TEXT, True),
+            C("brand", "品牌", description="may be empty or absent: the store name then names the brand (int_brand_names)"),
             C("dealer_code", "经销商编码"),
             C("receipt_no", "小票号", K.TEXT, True),
             C("member_id", "会员卡号", description="the brand's CRM member_id"),

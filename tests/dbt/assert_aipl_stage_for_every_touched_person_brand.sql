@@ -28,9 +28,9 @@ touched as (
 
     union
 
-    select distinct memberships.oneid, coalesce(brand_aliases.brand, memberships.brand) as brand
+    select distinct memberships.oneid, coalesce(brand_names.brand, memberships.brand) as brand
     from memberships
-    left join {{ ref('identity_brand_aliases') }} as brand_aliases on memberships.brand = brand_aliases.alias
+    left join {{ ref('int_brand_names') }} as brand_names on memberships.brand = brand_names.name_as_delivered
     where memberships.is_current and memberships.group_tier_rank > 1 and memberships.oneid is not null
 
 ),

@@ -1,11 +1,12 @@
-"""Shop names that no seed lists, end to end: the generated inbox's Tmall
-shop names rewritten to unseen real-world patterns, then one night.
+"""Shop and store names that no seed lists, end to end: the generated
+inbox's names rewritten to unseen real-world patterns, then one night.
 
 - `凌风空调官方旗舰店` contains one known brand: lingfeng.
 - `凌风星野联名店` (beian's Tmall shop renamed) holds two brands, so the name
   alone cannot say; its buyers' ouids are beian's Tmall members: beian.
-(A name that resolves to none: unit test brand_names_resolve_real_shop_names
-and tests/report; the small test home has almost no JD orders to rename.)
+- `万象城快闪店`, a POS store whose receipt carries no 品牌, names no brand
+  (and a till has no ouids to vote): unresolved, reported by the warning
+  test, and its receipt is still loaded.
 The orders' ouids land in the brand's namespace, never in the shop name's.
 """
 
@@ -19,8 +20,11 @@ from pipeline.home import Home
 from pipeline.nightly import execute
 from tests.conftest import BASELINE_DATE, copy_home
 
+UNRESOLVED_STORE = "万象城快闪店"
 RENAMES = {
     "tmall_orders": {"凌风官方旗舰店": "凌风空调官方旗舰店", "贝安母婴旗舰店": "凌风星野联名店"},
+    # 门店名称,品牌: receipt 000026111600000045's store renamed, its brand left empty.
+    "pos_sales/2026-11-16": {"凌风成都高新店,凌风,": f"{UNRESOLVED_STORE},,"},
 }
 
 
@@ -40,7 +44,7 @@ def rename_shops(home: Home) -> None:
 def test_unseen_shop_names_resolve_end_to_end(generated_home: Home, tmp_path: Path) -> None:
     home = copy_home(generated_home, tmp_path)
     rename_shops(home)
-    execute(home, "run", BASELINE_DATE)
+    record = execute(home, "run", BASELINE_DATE)
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         con.execute(f"attach '{home.restricted}' as restricted (read_only)")
         resolved = {
@@ -51,6 +55,12 @@ def test_unseen_shop_names_resolve_end_to_end(generated_home: Home, tmp_path: Pa
         }
         assert resolved["凌风空调官方旗舰店"][:2] == ("lingfeng", "contains_brand")
         assert resolved["凌风星野联名店"][:2] == ("beian", "shared_ouids")
+        assert resolved[UNRESOLVED_STORE] == (None, None, "no_known_brand", 1)
+        # The receipt is loaded all the same; its line takes the product's brand.
+        assert con.execute(
+            "select brand from restricted.int_commerce__order_lines"
+            " where source_name = 'pos_sales' and order_id = '000026111600000045'",
+        ).fetchall() == [("lingfeng",)]
         # No identifier is namespaced by a shop name; the renamed shops' ouids sit in their brands.
         namespaces = dict(
             con.execute(
@@ -60,3 +70,7 @@ def test_unseen_shop_names_resolve_end_to_end(generated_home: Home, tmp_path: Pa
         )
         assert None not in namespaces and {"lingfeng", "beian"} <= set(namespaces)
         assert not set(namespaces) & {name for names in RENAMES.values() for name in names.values()}
+    # The night publishes, and the warning test names the one unresolved name.
+    build = next(stage for stage in record.stages if stage.name == "build")
+    (warning,) = [w for w in build.detail["warnings"] if w["name"] == "warn_brand_names_that_resolve_to_no_brand"]
+    assert warning["failures"] == 1

@@ -233,7 +233,7 @@ final as (
         priced.line_id,
         priced.channel,
         record_oneids.oneid,
-        coalesce(brand_names.brand, products.brand) as brand,
+        coalesce(brand_names.brand, product_brands.brand) as brand,
         priced.sku,
         products.category_l1 as category,
         products.category_l2 as subcategory,
@@ -254,6 +254,7 @@ final as (
         and priced.record_key = record_oneids.record_key
     left join brand_names on priced.delivered_brand = brand_names.name_as_delivered
     left join products on priced.sku = products.sku
+    left join brand_names as product_brands on products.brand = product_brands.name_as_delivered
 
 )
 

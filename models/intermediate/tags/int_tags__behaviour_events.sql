@@ -87,7 +87,7 @@ app_behaviour as (
         app_events.event_id as behaviour_key,
         record_oneids.oneid,
         app_events.event_name as behaviour,
-        coalesce(brand_names.brand, products.brand) as brand,
+        coalesce(brand_names.brand, product_brands.brand) as brand,
         app_events.sku,
         products.category_l1 as category,
         app_events.event_at as occurred_at,
@@ -99,6 +99,7 @@ app_behaviour as (
     {%- endif %}
     left join brand_names on app_events.brand = brand_names.name_as_delivered
     left join products on app_events.sku = products.sku
+    left join brand_names as product_brands on products.brand = product_brands.name_as_delivered
     where app_events.event_name <> 'purchase'
         and app_events.event_at is not null
 
