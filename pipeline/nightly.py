@@ -189,14 +189,17 @@ def _export(ctx: RunContext) -> StageResult:
     media_exports.discard_leftovers(ctx.home.exports)
     staged = media_exports.staging_folder(ctx.home.exports, ctx.run_id)
     ctx.undo.append(lambda: media_exports.discard(staged))
-    results = media_exports.export_campaigns(
+    results, state = media_exports.export_campaigns(
         ctx.building.warehouse,
         ctx.building.restricted,
         staged,
         stamp=RunStamp(ctx.run_id, ctx.record.started_at, ctx.business_date.isoformat()),
         minimums=min_audience_sizes(),
+        state_root=ctx.home.state,
     )
+    ctx.undo.append(lambda: state[0].unlink(missing_ok=True))
     ctx.artifacts["exports"] = staged
+    ctx.artifacts["export_state"] = state
     return media_exports.export_summary(results)
 
 
@@ -218,7 +221,9 @@ def _publish(ctx: RunContext) -> StageResult:
     finished = RunRecord.from_dict(
         {**asdict(ctx.record), "status": "succeeded", "ended_at": utc_now().isoformat(timespec="milliseconds")}
     )
-    staged = stage_state_snapshots(ctx.home, ctx.building.restricted, ctx.business_date, ctx.settings)
+    staged = stage_state_snapshots(
+        ctx.home, ctx.building.restricted, ctx.business_date, ctx.settings, warehouse=ctx.building.warehouse
+    )
     ctx.undo.append(lambda: discard_staged(staged))
     write_run_history(ctx.building.warehouse, history_rows([*current, finished]))
     published = publish(ctx.home, ctx.building)
@@ -227,6 +232,9 @@ def _publish(ctx: RunContext) -> StageResult:
     prune(ctx.home)
     if "exports" in ctx.artifacts:
         media_exports.promote(ctx.artifacts["exports"], ctx.home.exports / ctx.business_date.isoformat())
+        # After the files: a killed night that moved the files but not the state sends the same
+        # changes again the next night (harmless), never loses them.
+        media_exports.promote_state(ctx.artifacts["export_state"])
     if "report" in ctx.artifacts:
         ctx.artifacts["report"] = promote_report(ctx.home, ctx.artifacts["report"])
     return (

@@ -28,8 +28,9 @@ from pipeline.settings import WarehouseSettings
 @dataclass(frozen=True)
 class StateTable:
     name: str  # folder under <home>/state and dbt source table name
-    model: str  # restricted-store model that holds tonight's version
+    model: str  # the model that holds tonight's version
     schema: pl.Schema
+    in_warehouse: bool = False  # a mart of the analyst warehouse, else a model of the restricted store
 
 
 STATE_TABLES: tuple[StateTable, ...] = (
@@ -76,6 +77,21 @@ STATE_TABLES: tuple[StateTable, ...] = (
             }
         ),
     ),
+    StateTable(
+        name="campaign_assignments",
+        model="campaign_assignments",
+        in_warehouse=True,
+        schema=pl.Schema(
+            {
+                "campaign_id": pl.String(),
+                "oneid": pl.String(),
+                "assignment_group": pl.String(),
+                "assigned_on": pl.Date(),
+                "anchor_identifier_hash": pl.String(),
+                "business_date": pl.Date(),
+            }
+        ),
+    ),
 )
 
 RETAINED_SNAPSHOTS = 60
@@ -95,22 +111,34 @@ def write_state_schema_files(home: Home) -> None:
 
 
 def stage_state_snapshots(
-    home: Home, restricted: Path, business_date: date, settings: WarehouseSettings | None = None
+    home: Home,
+    restricted: Path,
+    business_date: date,
+    settings: WarehouseSettings | None = None,
+    warehouse: Path | None = None,
 ) -> list[tuple[Path, Path]]:
-    """Export tonight's state next to its final place; return (staged, final) pairs to promote."""
+    """Export tonight's state next to its final place; return (staged, final) pairs to promote.
+    Without `warehouse`, only the restricted store's state."""
     staged: list[tuple[Path, Path]] = []
     settings = settings or WarehouseSettings.from_env(home)
     with settings.connect(restricted, read_only=True) as con:
-        present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+        if warehouse is not None:
+            con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        present = {
+            (catalog == "warehouse", name)
+            for catalog, name in con.execute(
+                "select table_catalog, table_name from information_schema.tables"
+            ).fetchall()
+        }
         for table in STATE_TABLES:
-            if table.model not in present:
+            if (table.in_warehouse, table.model) not in present:
                 continue  # a build of part of the project
             final = snapshot_path(home, table, business_date)
             final.parent.mkdir(parents=True, exist_ok=True)
             scratch = final.with_name(final.name + ".staged")
             columns = ", ".join(f'"{c}"' for c in table.schema)
             con.execute(
-                f"copy (select {columns} from main.\"{table.model}\" order by all) "
+                f"copy (select {columns} from {'warehouse.' if table.in_warehouse else ''}main.\"{table.model}\" order by all) "
                 f"to '{scratch}' (format parquet, compression zstd)"
             )
             staged.append((scratch, final))

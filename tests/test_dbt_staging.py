@@ -34,6 +34,7 @@ from pipeline.ingest.lake import (
     write_schema_files,
 )
 from pipeline.ingest.sources import QUARANTINE_SCHEMA, SOURCES, Source, get_source, lake_schema
+from pipeline.state import STATE_TABLES
 
 PROJECT = Path(__file__).resolve().parent.parent
 STAGING = PROJECT / "models" / "staging"
@@ -581,7 +582,7 @@ def test_empty_lake_builds_every_staging_model_empty(empty_build: Build) -> None
     assert empty_build.return_code == 0, empty_build.output[-3000:]
     models = {uid.split(".")[-1] for uid in empty_build.statuses() if uid.startswith("model.")}
     lake_models = {"stg_lake__quarantined_rows", "stg_lake__delivered_files"}
-    state_models = {"stg_state__oneid_assignments", "stg_state__oneid_changes", "stg_state__aipl_stage_runs"}
+    state_models = {f"stg_state__{table.name}" for table in STATE_TABLES}
     assert models == {source.staging_model for source in SOURCES} | lake_models | state_models
     for source in SOURCES:
         assert empty_build.query(f"select count(*) from {source.staging_model}") == [(0,)]

@@ -48,6 +48,12 @@
     cast('0x' || substr(md5({{ expression }}), 1, 15) as bigint)
 {%- endmacro %}
 
+{#- A text's place in [0, 1): hash_bigint over 2^60. The same on both
+    engines, so a draw on it (a campaign's holdout) is too. -#}
+{% macro unit_interval_hash(expression) -%}
+    (cast({{ hash_bigint(expression) }} as double) / 1152921504606846976.0)
+{%- endmacro %}
+
 {#- An aggregate: the values of a text expression joined by `delimiter`, in
     the order of `order_by` (an expression), nulls left out. dbt.listagg
     drops its order on Spark; there the pairs are sorted as structs (by the

@@ -32,6 +32,7 @@ class PersonIdentifier:
     namespace: str
     value: str  # normalized, raw
     reported: str | None  # as the device reported it (OAID), else None
+    identifier_hash: str  # its keyed hash: how the exports' state between nights names it
 
 
 @contextmanager
@@ -87,20 +88,48 @@ def eligible_people(con: duckdb.DuckDBPyConnection, campaign_id: str) -> int:
     return int(row[0]) if row else 0
 
 
+def holdout_people(con: duckdb.DuckDBPyConnection, campaign_id: str) -> int:
+    """People tonight keeps out of the campaign as its control group (never in a file)."""
+    row = con.execute(
+        "select count(distinct oneid) from main.campaign_eligibility where campaign_id = ? and is_holdout",
+        [campaign_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def eligible_identifiers(
     con: duckdb.DuckDBPyConnection, campaign_id: str, id_types: frozenset[str]
 ) -> list[PersonIdentifier]:
     """Every identifier of the given types held by the campaign's eligible people."""
-    rows = con.execute(
+    return _identifiers(
+        con,
         """
-        with eligible as (
-            select distinct oneid from main.campaign_eligibility where campaign_id = ? and is_eligible
-        ),
-        identifiers as (
-            select ids.identifier_key, ids.oneid, ids.id_type, ids.namespace, ids.value
-            from restricted.main.int_identifier_oneids as ids
-            inner join eligible on ids.oneid = eligible.oneid
-            where ids.id_type in (select unnest(?))
+        select ids.* from restricted.main.int_identifier_oneids as ids
+        where ids.oneid in (
+            select oneid from main.campaign_eligibility where campaign_id = $campaign_id and is_eligible
+        )
+        and ids.id_type in (select unnest($id_types))
+        """,
+        {"campaign_id": campaign_id, "id_types": sorted(id_types)},
+    )
+
+
+def identifiers_by_hash(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> list[PersonIdentifier]:
+    """The identifiers with these keyed hashes, under their OneIDs of tonight."""
+    return _identifiers(
+        con,
+        "select ids.* from restricted.main.int_identifier_oneids as ids"
+        " where ids.identifier_hash in (select unnest($hashes))",
+        {"hashes": sorted(set(hashes))},
+    )
+
+
+def _identifiers(con: duckdb.DuckDBPyConnection, chosen: str, parameters: dict) -> list[PersonIdentifier]:
+    """The `chosen` rows of int_identifier_oneids, each OAID with its most frequent spelling."""
+    rows = con.execute(
+        f"""
+        with identifiers as (
+            select identifier_key, identifier_hash, oneid, id_type, namespace, value from ({chosen})
         ),
         spellings as (
             select
@@ -114,12 +143,13 @@ def eligible_identifiers(
             where identifiers.id_type = 'oaid'
             group by observations.identifier_key, observations.raw_value
         )
-        select identifiers.oneid, identifiers.id_type, identifiers.namespace, identifiers.value, spellings.raw_value
+        select identifiers.oneid, identifiers.id_type, identifiers.namespace, identifiers.value,
+            spellings.raw_value, identifiers.identifier_hash
         from identifiers
         left join spellings
             on identifiers.identifier_key = spellings.identifier_key and spellings.spelling_rank = 1
         order by 1, 2, 3, 4
         """,
-        [campaign_id, sorted(id_types)],
+        parameters,
     ).fetchall()
     return [PersonIdentifier(*row) for row in rows]

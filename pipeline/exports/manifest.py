@@ -76,9 +76,13 @@ def manifest(
     stamp: RunStamp,
     minimum: MinimumSize,
     eligible_people: int,
+    holdout_people: int,
     written: list[dict[str, Any]],
     refused: list[dict[str, Any]],
+    cleared: list[dict[str, Any]],
 ) -> dict[str, Any]:
+    """`cleared`: files the platform audience held that tonight plans no more; each entry of the
+    three lists carries its `changes` since the last published export (pipeline/exports/deltas.py)."""
     status = "written" if not refused else ("refused" if not written else "partly_refused")
     return {
         "campaign_id": campaign.campaign_id,
@@ -93,11 +97,16 @@ def manifest(
         "generated_at": stamp.generated_at,
         "status": status,
         "eligible_people": eligible_people,
+        "holdout_people": holdout_people,
         "min_audience_size": minimum.size,
         "min_audience_basis": minimum.basis,
         "format": FILE_FORMAT,
         "files": written,
         "refused": refused,
+        "cleared": cleared,
+        "delta_operations": (
+            dict(zip(("added", "removed"), platform.delta_operations)) if platform.delta_operations else None
+        ),
     }
 
 

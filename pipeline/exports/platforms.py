@@ -52,6 +52,14 @@ class Platform:
     min_audience_size: int  # default; per-run overrides: pipeline/exports/min_sizes.py
     min_audience_basis: str  # where the default comes from
     file_name: str = ""  # csv_per_person only
+    # How the platform takes a change to an audience it holds: the operations that apply an
+    # added and a removed file (docs/activation.md, "Deltas"); None: it only takes the full
+    # file as a replacement.
+    delta_operations: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.layout == "csv_per_person" and any(rule.per_person is None for rule in self.rules):
+            raise ValueError(f"{self.code}: every rule of a csv_per_person layout needs per_person (its columns)")
 
     @property
     def id_types(self) -> frozenset[str]:
@@ -80,6 +88,7 @@ PLATFORMS: dict[str, Platform] = {
             ),
             min_audience_size=2000,
             min_audience_basis="Tencent Ads: lookalike seed audiences need 2,000 to 30,000,000 ids",
+            delta_operations=("custom_audience_files/add operation_type=APPEND", "custom_audience_files/add operation_type=REDUCE"),
         ),
         Platform(
             code="ocean_engine",
@@ -121,6 +130,7 @@ PLATFORMS: dict[str, Platform] = {
             ),
             min_audience_size=100,
             min_audience_basis="Meta: lists under about 100 people should not be uploaded",
+            delta_operations=("add customers: POST /{audience_id}/users", "remove customers: DELETE /{audience_id}/users"),
         ),
         Platform(
             code="google",
@@ -134,6 +144,7 @@ PLATFORMS: dict[str, Platform] = {
             ),
             min_audience_size=1000,
             min_audience_basis="Google Customer Match: 1,000 to serve on Search and YouTube (about 100 on Display)",
+            delta_operations=("add members: OfflineUserDataJob create", "remove members: OfflineUserDataJob remove"),
         ),
         Platform(
             code="tiktok",
@@ -149,6 +160,7 @@ PLATFORMS: dict[str, Platform] = {
             ),
             min_audience_size=1000,
             min_audience_basis="TikTok: at least 1,000 rows and 1,000 matched before it can target",
+            delta_operations=("customer file: Add Data", "customer file: Remove Data"),
         ),
     )
 }

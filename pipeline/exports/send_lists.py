@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigurationError
-from pipeline.exports.audience import eligible_identifiers, open_stores, running_campaigns
+from pipeline.exports.audience import eligible_identifiers, holdout_people, open_stores, running_campaigns
 from pipeline.exports.export import published_stamp
 from pipeline.exports.writers import csv_bytes
 from pipeline.home import Home
@@ -35,10 +35,11 @@ class SendList:
     file: Path
     rows: int
     people: int
+    holdout_people: int  # eligible but for the holdout: in no list
 
     def to_record(self) -> dict[str, Any]:
         return {"campaign_id": self.campaign_id, "channel": self.channel, "file": str(self.file),
-                "rows": self.rows, "people": self.people}
+                "rows": self.rows, "people": self.people, "holdout_people": self.holdout_people}
 
 
 def send_lists_folder(home: Home, business_date: str) -> Path:
@@ -68,7 +69,10 @@ def write_send_lists(home: Home, requested_by: str) -> tuple[RunRecord, list[Sen
                 rows = sorted({(i.oneid, i.id_type, i.namespace if i.id_type == "wechat_openid" else "", i.value) for i in identifiers})
                 path = folder / f"{campaign.campaign_id}.csv"
                 _write_private(path, csv_bytes(["oneid", "id_type", "appid", "value"], rows))
-                lists.append(SendList(campaign.campaign_id, campaign.platform, path, len(rows), len({r[0] for r in rows})))
+                lists.append(SendList(
+                    campaign.campaign_id, campaign.platform, path, len(rows), len({r[0] for r in rows}),
+                    holdout_people(con, campaign.campaign_id),
+                ))
         stage.status = "succeeded"
         stage.rows = {"lists": len(lists), "rows": sum(s.rows for s in lists)}
         stage.detail = {"requested_by": requested_by, "source_run_id": stamp.run_id,

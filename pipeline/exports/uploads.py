@@ -19,6 +19,8 @@ class Column:
     appid: str | None
     values: list[str] = field(default_factory=list)  # sorted, unique, as written
     by_person: dict[str, list[str]] = field(default_factory=dict)  # OneID -> sorted written values
+    # (OneID, written value) -> keyed hashes of the identifiers it was written from
+    origins: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     rejected: int = 0  # identifiers the platform's normalization could not use
     over_cap: int = 0  # values left out: the person had more than the platform takes per row
 
@@ -45,7 +47,7 @@ class Upload:
 
     @property
     def rows(self) -> int:
-        return self.people if self.per_person else sum(len(column.values) for column in self.columns)
+        return len(person_rows(self)) if self.per_person else sum(len(column.values) for column in self.columns)
 
     def keys_per_person(self) -> dict[str, int]:
         """How many people a row carries 1, 2, ... identifiers for (the manifest's per-person count)."""
@@ -80,7 +82,9 @@ def _fill(column: Column, identifiers: list[PersonIdentifier]) -> Column:
         if normalized is None:
             column.rejected += 1
             continue
-        written.setdefault(identifier.oneid, set()).add(digest(normalized))
+        value = digest(normalized)
+        written.setdefault(identifier.oneid, set()).add(value)
+        column.origins.setdefault((identifier.oneid, value), set()).add(identifier.identifier_hash)
     cap = column.rule.per_person
     for oneid, values in written.items():
         # Which values fill a capped row: the smallest digests, the same ones every night.
@@ -102,15 +106,59 @@ def render(upload: Upload, layout: str) -> bytes:
 
 
 def _per_person_csv(upload: Upload) -> bytes:
-    """A header per slot (`email,email,email,phone,...`, as the platforms document), one row per
-    person, the rows sorted so the file carries no OneID and comes out the same every night."""
-    slots = [(column, column.rule.per_person or 1) for column in upload.columns]
-    header = [column.header for column, width in slots for _ in range(width)]
-    rows = []
-    for oneid in sorted(set().union(*(column.people for column in upload.columns))):
-        row: list[str] = []
-        for column, width in slots:
-            values = column.by_person.get(oneid, [])
-            row.extend(values + [""] * (width - len(values)))
-        rows.append(row)
-    return csv_bytes(header, sorted(rows))
+    return csv_bytes(person_header(upload), person_rows(upload))
+
+
+def person_header(upload: Upload) -> list[str]:
+    """A header per slot (`email,email,email,phone,...`), as the platforms document."""
+    return [column.header for column in upload.columns for _ in range(column.rule.per_person or 1)]
+
+
+def person_rows(upload: Upload) -> list[tuple[str, ...]]:
+    """One row per person, sorted and deduplicated, so the file carries no OneID and comes out
+    the same every night (two people whose values the platform's normalization makes equal
+    are one row)."""
+    return sorted({_person_row(upload, oneid) for oneid in set().union(*(c.people for c in upload.columns))})
+
+
+def _person_row(upload: Upload, oneid: str) -> tuple[str, ...]:
+    row: list[str] = []
+    for column in upload.columns:
+        values = column.by_person.get(oneid, [])
+        row.extend(values + [""] * ((column.rule.per_person or 1) - len(values)))
+    return tuple(row)
+
+
+def lines_by_person(upload: Upload) -> dict[str, dict[str, set[str]]]:
+    """OneID -> each line of the file that person gives (a value, or their CSV row with its
+    cells joined by commas: values never hold one) -> the keyed hashes of the identifiers
+    the line was written from."""
+    lines: dict[str, dict[str, set[str]]] = {}
+    for column in upload.columns:
+        for oneid, values in column.by_person.items():
+            person = lines.setdefault(oneid, {})
+            origins = set().union(*(column.origins[(oneid, value)] for value in values))
+            if upload.per_person:
+                line = ",".join(_person_row(upload, oneid))
+                person[line] = person.get(line, set()) | origins
+            else:
+                for value in values:
+                    person[value] = person.get(value, set()) | column.origins[(oneid, value)]
+    return lines
+
+
+def upload_lines(upload: Upload) -> dict[str, set[str]]:
+    """Each line of the file -> the keyed hashes of the identifiers it was written from."""
+    merged: dict[str, set[str]] = {}
+    for person in lines_by_person(upload).values():
+        for line, origins in person.items():
+            merged[line] = merged.get(line, set()) | origins
+    return merged
+
+
+def render_lines(upload: Upload, layout: str, entry_name: str, lines: list[str]) -> bytes:
+    """A file of the upload's layout holding only `lines` (a delta): the same header and format."""
+    if layout == "csv_per_person":
+        return csv_bytes(person_header(upload), sorted(tuple(line.split(",")) for line in lines))
+    content = lines_bytes(sorted(lines))
+    return zip_bytes(entry_name, content) if layout == "zip_per_type" else content

@@ -242,6 +242,58 @@ def campaigns(w: Warehouse) -> Chart:
     )
 
 
+def campaign_lift(w: Warehouse) -> Chart:
+    title = "Campaign lift over holdout"
+    if not w.has("campaign_performance"):
+        return _missing("campaign_lift", title, "campaign_performance")
+    rows = w.rows(
+        """
+        select coalesce(campaign_name, campaign_id), 100 * treatment_conversion_rate, 100 * holdout_conversion_rate,
+               100 * absolute_lift, 100 * absolute_lift_ci_low, 100 * absolute_lift_ci_high,
+               treatment_people, holdout_people
+        from campaign_performance where holdout_people > 0 order by 1
+        """
+    )
+    labels = [
+        f"{name} (lift {lift:+.1f} pts, 95% CI {low:+.1f} to {high:+.1f}; n={treated}/{held})"
+        for name, _, _, lift, low, high, treated, held in rows
+    ]
+    body = svg.bar_chart(
+        labels,
+        {"treatment %": [float(r[1]) for r in rows], "holdout %": [float(r[2]) for r in rows]},
+        label="Conversion of treatment and holdout people",
+        value_suffix="%",
+    )
+    window = w.rows("select max(attribution_days) from campaign_performance")[0][0]
+    return _chart(
+        "campaign_lift", title,
+        f"Campaigns with a holdout group: the share of treatment and holdout people who bought the campaign's brand within "
+        f"{window} days of being assigned, the absolute lift in percentage points and its 95% confidence interval.",
+        body, bool(rows),
+    )
+
+
+def match_rates(w: Warehouse) -> Chart:
+    title = "Audience match rates"
+    if not w.has("media_audience_match_rates"):
+        return _missing("match_rates", title, "media_audience_match_rates")
+    rows = w.rows(
+        """
+        select coalesce(campaign_name, campaign_id) || ' · ' || id_type, 100 * match_rate, exported_people
+        from media_audience_match_rates order by campaign_id, id_type = 'any' desc, id_type
+        """
+    )
+    body = svg.bar_chart(
+        [f"{r[0]} (of {r[2]})" for r in rows], {"matched %": [float(r[1]) for r in rows]},
+        label="Exported people the platform's backflow later matched", value_suffix="%",
+    )
+    return _chart(
+        "match_rates", title,
+        "Per media campaign and identifier type: the share of exported people whom the platform's backflow named afterwards.",
+        body, bool(rows),
+    )
+
+
 def media(w: Warehouse) -> Chart:
     title = "Media backflow"
     if not w.has("media_backflow_performance"):
@@ -355,7 +407,9 @@ WAREHOUSE_CHARTS: tuple[Callable[[Warehouse], Chart], ...] = (
     acquisition,
     purchase_funnel,
     campaigns,
+    campaign_lift,
     media,
+    match_rates,
     component_sizes,
     identity_growth,
     data_quality,

@@ -14,7 +14,7 @@ from tests.conftest import BASELINE_DATE
 
 PROJECT = Path(__file__).resolve().parents[2]
 REASONS = ("is_opted_out", "has_no_consent", "has_no_reachable_identifier", "is_frequency_capped",
-           "is_outside_brand_scope", "is_suppressed", "is_taken_by_higher_priority", "is_over_person_cap")
+           "is_outside_brand_scope", "is_suppressed", "is_taken_by_higher_priority", "is_holdout", "is_over_person_cap")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_every_running_campaign_covers_exactly_its_audience(stores: duckdb.DuckD
 def test_reasons_text_lists_exactly_the_reasons_set(stores: duckdb.DuckDBPyConnection) -> None:
     rows = stores.execute(f"select is_eligible, ineligibility_reasons, {', '.join(REASONS)} from campaign_eligibility").fetchall()
     codes = ("opted_out", "no_consent", "no_reachable_identifier", "frequency_capped",
-             "outside_brand_scope", "suppressed", "taken_by_higher_priority", "over_person_cap")
+             "outside_brand_scope", "suppressed", "taken_by_higher_priority", "holdout", "over_person_cap")
     assert any(not r[0] for r in rows) and any(r[0] for r in rows)
     for eligible, text, *flags in rows:
         listed = set((text or "").split(",")) - {""}

@@ -62,6 +62,11 @@ def test_every_running_media_campaign_gets_a_manifest(exported_home: tuple[Home,
         assert manifest["campaign_id"] == campaign_id and manifest["platform"] == platform
         assert manifest["business_date"] == BASELINE_DATE.isoformat()
         listed = {entry["file"]: entry["sha256"] for entry in manifest["files"]}
+        listed |= {  # and the delta files (pipeline/exports/deltas.py)
+            entry["changes"][kind]["file"]: entry["changes"][kind]["sha256"]
+            for entry in [*manifest["files"], *manifest["refused"], *manifest["cleared"]]
+            for kind in ("added", "removed") if "file" in entry["changes"][kind]
+        }
         on_disk = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_files(target / campaign_id / platform)}
         assert listed == on_disk
         for entry in manifest["files"]:
@@ -193,6 +198,7 @@ def test_a_failed_publish_leaves_the_exports_as_they_were(home_copy: Home, monke
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert after == before
     assert not list(home_copy.exports.glob(".*"))
+    assert not list(home_copy.state.rglob("*.staged")), "the audience state staged for publish is gone too"
 
 
 def test_platform_id_types_match_the_eligibility_seed() -> None:

@@ -21,11 +21,11 @@ def sha(text: str) -> str:
 def test_a_row_holds_one_persons_keys_up_to_the_platforms_maximum() -> None:
     four_emails = [f"u{n}@example.com" for n in range(4)]
     identifiers = [
-        *(PersonIdentifier("P1", "email", "global", e, None) for e in four_emails),
-        PersonIdentifier("P1", "phone", "global", "13800138000", None),
-        PersonIdentifier("P2", "phone", "global", "13900139000", None),
-        PersonIdentifier("P2", "idfa", "global", "AECE52E7-03EE-455A-B3C4-E57283966239", None),
-        PersonIdentifier("P3", "phone", "global", "12345", None),  # not a mobile number: no row
+        *(PersonIdentifier("P1", "email", "global", e, None, f"h-{e}") for e in four_emails),
+        PersonIdentifier("P1", "phone", "global", "13800138000", None, "h-13800138000"),
+        PersonIdentifier("P2", "phone", "global", "13900139000", None, "h-13900139000"),
+        PersonIdentifier("P2", "idfa", "global", "AECE52E7-03EE-455A-B3C4-E57283966239", None, "h-AECE52E7-03EE-455A-B3C4-E57283966239"),
+        PersonIdentifier("P3", "phone", "global", "12345", None, "h-12345"),  # not a mobile number: no row
     ]
     (upload,) = plan_uploads(PLATFORMS["meta"], CAMPAIGN, identifiers)
     table = list(csv.reader(io.StringIO(render(upload, "csv_per_person").decode())))
@@ -42,6 +42,6 @@ def test_a_row_holds_one_persons_keys_up_to_the_platforms_maximum() -> None:
 
 
 def test_files_per_type_keep_every_value() -> None:
-    identifiers = [PersonIdentifier("P1", "phone", "global", p, None) for p in ("13800138000", "13900139000")]
+    identifiers = [PersonIdentifier("P1", "phone", "global", p, None, f"h-{p}") for p in ("13800138000", "13900139000")]
     uploads = {u.file_name: u for u in plan_uploads(PLATFORMS["alimama"], CAMPAIGN, identifiers)}
     assert uploads["PHONE_MD5.txt"].rows == 2 and uploads["PHONE_MD5.txt"].columns[0].over_cap == 0

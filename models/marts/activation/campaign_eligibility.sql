@@ -4,9 +4,17 @@
     Rules: docs/activation.md; reason labels: seed ineligibility_reasons.
 
     The first six reasons are independent of each other. A person can only be
-    taken by a higher-priority campaign of the same exclusion group, or fall
-    over the person cap, when no other reason applies: those two decide among
-    people who could otherwise be reached. -#}
+    taken by a higher-priority campaign of the same exclusion group, held out,
+    or fall over the person cap, when no other reason applies: those three
+    decide among people who could otherwise be reached, in that order.
+
+    Holdout: a campaign's `holdout_share` of the people it would reach are
+    kept out as its control group, drawn by a hash of campaign id and OneID
+    (the same draw every night and on both engines). A person assigned on an
+    earlier night stays in their group (int_activation__earlier_assignments),
+    even under a new OneID. A held-out person is still taken for the
+    campaign within its exclusion group, so no other campaign of the group
+    reaches the control group either. -#}
 
 with
 
@@ -77,6 +85,12 @@ suppressed_people as (
 
 ),
 
+earlier_assignments as (
+
+    select * from {{ ref('int_activation__earlier_assignments') }}
+
+),
+
 campaign_members as (
 
     select distinct
@@ -89,11 +103,22 @@ campaign_members as (
         campaigns.frequency_cap_days,
         campaigns.requires_marketing_consent,
         campaigns.person_cap,
-        audience_members.oneid
+        audience_members.oneid,
+        case
+            when earlier_assignments.assignment_group is not null then earlier_assignments.assignment_group = 'holdout'
+            else coalesce(
+                {{ unit_interval_hash(dbt.concat(['campaigns.campaign_id', "':'", 'audience_members.oneid'])) }}
+                    < campaigns.holdout_share,
+                false
+            )
+        end as is_drawn_for_holdout
     from campaigns
     inner join audience_members
         on campaigns.audience = audience_members.audience
         and (audience_members.brand is null or campaigns.brand is null or audience_members.brand = campaigns.brand)
+    left join earlier_assignments
+        on campaigns.campaign_id = earlier_assignments.campaign_id
+        and audience_members.oneid = earlier_assignments.oneid
 
 ),
 
@@ -239,9 +264,10 @@ capped as (
         exclusion_ranked.*,
         coalesce(exclusion_winner <> campaign_id, false) as is_taken_by_higher_priority,
         case when exclusion_winner <> campaign_id then exclusion_winner end as taken_by_campaign_id,
+        passes_person_rules and coalesce(exclusion_winner = campaign_id, true) and is_drawn_for_holdout as is_holdout,
         row_number() over (
             partition by campaign_id,
-                passes_person_rules and coalesce(exclusion_winner = campaign_id, true)
+                passes_person_rules and coalesce(exclusion_winner = campaign_id, true) and not is_drawn_for_holdout
             order by oneid
         ) as cap_rank
     from exclusion_ranked
@@ -256,7 +282,7 @@ final as (
         channel,
         brand,
         {{ business_date() }} as business_date,
-        passes_person_rules and not is_taken_by_higher_priority
+        passes_person_rules and not is_taken_by_higher_priority and not is_holdout
             and not (person_cap is not null and cap_rank > person_cap) as is_eligible,
         is_opted_out,
         has_no_consent,
@@ -265,7 +291,8 @@ final as (
         is_outside_brand_scope,
         is_suppressed,
         is_taken_by_higher_priority,
-        passes_person_rules and not is_taken_by_higher_priority
+        is_holdout,
+        passes_person_rules and not is_taken_by_higher_priority and not is_holdout
             and person_cap is not null and cap_rank > person_cap as is_over_person_cap,
         taken_by_campaign_id,
         reachable_identifiers,
@@ -278,7 +305,8 @@ final as (
             case when is_taken_by_higher_priority then 'taken_by_higher_priority' end,
             case when is_outside_brand_scope then 'outside_brand_scope' end,
             case when is_suppressed then 'suppressed' end,
-            case when passes_person_rules and not is_taken_by_higher_priority
+            case when is_holdout then 'holdout' end,
+            case when passes_person_rules and not is_taken_by_higher_priority and not is_holdout
                       and person_cap is not null and cap_rank > person_cap then 'over_person_cap' end
         ), '') as ineligibility_reasons
     from capped
