@@ -1,4 +1,4 @@
-"""The dbt staging layer: sources, the 13 staging models, their deduplication.
+"""The dbt staging layer: sources, the 14 staging models, their deduplication.
 
 The project is built with `dbt build` once per scenario (module-scoped
 fixtures): on an empty lake (only the `schema.parquet` files) and on a
@@ -47,6 +47,7 @@ STAGING_NAMES: dict[str, dict[str, str]] = {
     "app_events": {"item_sku": "sku"},
     "crm_members": {"name": "member_name", "tier": "member_tier"},
     "consents": {"action": "consent_action"},
+    "guide_tags": {"action": "tag_action"},
 }
 # Columns whose accepted values staging normalizes, with the values it accepts.
 NORMALIZED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {("crm_members", "gender"): ("M", "F")}
@@ -238,6 +239,15 @@ BASE_ROWS: dict[str, dict[str, Any]] = {
         "sent_at": utc(1, 9),
     },
     "products": {"brand": "haier", "category_l1": "家电"},
+    "guide_tags": {
+        "brand": "qingdai",
+        "guide_id": "G-1",
+        "id_type": "member_id",
+        "id_value": "M-1",
+        "tag_code": "skin_type",
+        "action": "set",
+        "tagged_at": utc(1, 10),
+    },
 }
 
 DIGEST = "0cc175b9c0f1b6a831c399e269772661"
@@ -402,6 +412,14 @@ LAKE: tuple[LakeFile, ...] = (
         2,
         [{"touch_id": "T1", "is_delivered": True, "opened_at": utc(1, 10)}],
     ),
+    # first: a re-sent tag event id counts once; the spelling is kept beside its comparison key
+    delivery(
+        "guide_tags",
+        "tags.csv",
+        1,
+        [{"tag_event_id": "GT-1", "tag_value": " Ｄｒｙ "}, {"tag_event_id": "GT-2", "tag_code": "SKIN_TYPE", "action": "clear"}],
+    ),
+    delivery("guide_tags", "tags.jsonl", 2, [{"tag_event_id": "GT-1", "tag_value": "oily"}]),
     # snapshot: the latest snapshot wins; a sku dropped from it keeps its last row
     delivery(
         "products",
@@ -683,6 +701,15 @@ def test_same_content_treats_nulls_as_values_and_digests_case_insensitively(
     assert consents == [
         ("opt_out", False, datetime(2026, 11, 1, 10), date(2026, 11, 1)),
         ("opt_in", True, datetime(2026, 11, 2, 10), date(2026, 11, 2)),
+    ]
+
+
+def test_guide_tag_events_keep_the_first_delivery_and_compare_on_keys(lake_build: Build) -> None:
+    columns = "tag_event_id, tag_code, tag_code_key, tag_value, tag_value_key, tag_action, is_clear, _file_path"
+    rows = staged(lake_build, "stg_guides__tag_events", columns, "1")
+    assert rows == [
+        ("GT-1", "skin_type", "skin_type", "Ｄｒｙ", "dry", "set", False, "guide_tags/2026-11-01/tags.csv"),
+        ("GT-2", "SKIN_TYPE", "skin_type", None, None, "clear", True, "guide_tags/2026-11-01/tags.csv"),
     ]
 
 

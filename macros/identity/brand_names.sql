@@ -1,11 +1,3 @@
-{#- The key brand, shop and store names are compared on: without spaces
-    (half- or full-width), full-width letters and digits made half-width,
-    lower-case. `ＮＩＫＥ 官方旗舰店` and `Nike官方旗舰店` share a key. -#}
-{% macro brand_name_key(expression) -%}
-    lower(replace(replace(translate({{ expression }}, '０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ', '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'), ' ', ''), '　', ''))
-{%- endmacro %}
-
-
 {#- Where the deliveries name a brand (docs/identity.md, "Brands"): each
     staged column that holds a brand (`is_brand`: a brand value, which makes
     the brand known) or the name of a shop or store (resolved to a known
@@ -20,6 +12,7 @@
     {'source': 'pos_sales', 'model': 'stg_pos__sales_lines', 'column': 'brand', 'is_brand': true},
     {'source': 'crm_members', 'model': 'stg_crm__members', 'column': 'brand', 'is_brand': true},
     {'source': 'products', 'model': 'stg_catalog__products', 'column': 'brand', 'is_brand': true},
+    {'source': 'guide_tags', 'model': 'stg_guides__tag_events', 'column': 'brand', 'is_brand': true},
     {'source': 'tmall_orders', 'model': 'stg_tmall__order_lines', 'column': 'shop_name', 'is_brand': false},
     {'source': 'jd_orders', 'model': 'stg_jd__order_lines', 'column': 'shop_name', 'is_brand': false},
     {'source': 'pos_sales', 'model': 'stg_pos__sales_lines', 'column': 'store_name', 'is_brand': false, 'where': 'brand is null'},

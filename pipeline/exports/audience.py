@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 
@@ -81,18 +82,17 @@ def running_campaigns(con: duckdb.DuckDBPyConnection, business_date: str, channe
 
 
 def eligible_people(con: duckdb.DuckDBPyConnection, campaign_id: str) -> int:
-    row = con.execute(
-        "select count(distinct oneid) from main.campaign_eligibility where campaign_id = ? and is_eligible",
-        [campaign_id],
-    ).fetchone()
-    return int(row[0]) if row else 0
+    return _people(con, campaign_id, "is_eligible")
 
 
 def holdout_people(con: duckdb.DuckDBPyConnection, campaign_id: str) -> int:
     """People tonight keeps out of the campaign as its control group (never in a file)."""
+    return _people(con, campaign_id, "is_holdout")
+
+
+def _people(con: duckdb.DuckDBPyConnection, campaign_id: str, flag: Literal["is_eligible", "is_holdout"]) -> int:
     row = con.execute(
-        "select count(distinct oneid) from main.campaign_eligibility where campaign_id = ? and is_holdout",
-        [campaign_id],
+        f"select count(distinct oneid) from main.campaign_eligibility where campaign_id = ? and {flag}", [campaign_id]
     ).fetchone()
     return int(row[0]) if row else 0
 

@@ -9,9 +9,12 @@ which lines each platform audience holds after a published night:
     <home>/state/audience_uploads/business_date=YYYY-MM-DD.parquet
 
 one row per line and identifier it was written from, both as keyed hashes
-(pipeline/keyed_hash.py), never a value. A removed line is written again from
-its identifiers, found by their keyed hash in tonight's restricted store, and
-checked against the line's keyed hash; a line that cannot be rebuilt is
+(pipeline/keyed_hash.py), never a value, and the night whose full file wrote
+it. A removed line is written again from its identifiers, found by their
+keyed hash in tonight's restricted store, and checked against the line's
+keyed hash. An identifier can leave the store (a CRM record's email replaced
+by a new one): its line is then taken from the published full file that
+wrote it, again checked by its keyed hash. A line found in neither is
 counted, and the manifest then asks for a full replacement. Night D reads the
 newest snapshot dated before D, so a rerun of D writes the same deltas, and a
 failed night, which publishes no snapshot, changes nothing.
@@ -20,6 +23,7 @@ failed night, which publishes no snapshot, changes nothing.
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +47,7 @@ SCHEMA = pl.Schema(
         "file": pl.String(),
         "line_hash": pl.String(),
         "identifier_hash": pl.String(),
+        "written_on": pl.Date(),  # the night whose published full file holds the line
         "business_date": pl.Date(),
     }
 )
@@ -59,6 +64,7 @@ class AudienceState:
 
     since: date | None
     held: dict[tuple[str, str, str], Held]  # (campaign, platform, file) -> lines
+    written_on: dict[tuple[str, str, str], date] = field(default_factory=dict)  # the full file that holds them
     tonight: dict[tuple[str, str, str], Held] = field(default_factory=dict)
 
     @classmethod
@@ -72,11 +78,14 @@ class AudienceState:
             return cls(None, {})
         newest = snapshots[-1]
         held: dict[tuple[str, str, str], Held] = {}
-        for campaign_id, platform, file, line_hash, identifier_hash in (
-            pl.read_parquet(newest).select("campaign_id", "platform", "file", "line_hash", "identifier_hash").iter_rows()
+        written_on: dict[tuple[str, str, str], date] = {}
+        columns = ("campaign_id", "platform", "file", "line_hash", "identifier_hash", "written_on")
+        for campaign_id, platform, file, line_hash, identifier_hash, written in (
+            pl.read_parquet(newest).select(columns).iter_rows()
         ):
             held.setdefault((campaign_id, platform, file), {}).setdefault(line_hash, set()).add(identifier_hash)
-        return cls(date.fromisoformat(newest.stem.removeprefix("business_date=")), held)
+            written_on[(campaign_id, platform, file)] = written
+        return cls(date.fromisoformat(newest.stem.removeprefix("business_date=")), held, written_on)
 
     def files_held(self, campaign_id: str, platform: str) -> list[str]:
         return sorted(file for c, p, file in self.held if (c, p) == (campaign_id, platform))
@@ -85,8 +94,9 @@ class AudienceState:
         """Tonight's snapshot: the audiences exported tonight as they now stand, and the
         audiences of campaigns not exported tonight (ended, paused) as they were."""
         kept = {key: lines for key, lines in self.held.items() if key[:2] not in exported}
+        written_on = {**{key: self.written_on[key] for key in kept}, **{key: business_date for key in self.tonight}}
         rows = [
-            (campaign_id, platform, file, line_hash, identifier_hash, business_date)
+            (campaign_id, platform, file, line_hash, identifier_hash, written_on[(campaign_id, platform, file)], business_date)
             for (campaign_id, platform, file), lines in sorted({**kept, **self.tonight}.items())
             for line_hash, identifiers in sorted(lines.items())
             for identifier_hash in sorted(identifiers)
@@ -115,6 +125,7 @@ class FileChange:
     file: str
     held: Held  # what the platform audience held
     tonight: dict[str, set[str]] | None  # tonight's lines -> identifiers; None: not written tonight
+    written_on: date | None = None  # the night whose published full file holds the held lines
     removed: list[str] = field(default_factory=list)  # rebuilt removed lines
     not_rebuilt: int = 0
 
@@ -138,19 +149,33 @@ def file_changes(
     campaign: MediaCampaign,
     planned: list[Upload],
     written: list[Upload],
+    exports_root: Path | None = None,
 ) -> dict[str, FileChange]:
     """Every file planned tonight or held by the platform audience, with its removed lines
-    rebuilt; only the `written` files hold lines tonight."""
+    rebuilt; only the `written` files hold lines tonight. `exports_root`: where the published
+    full files are, for lines whose identifiers left the store."""
     tonight = {upload.file_name: upload_lines(upload) for upload in written}
     names = sorted({*state.files_held(campaign.campaign_id, platform.code), *(u.file_name for u in planned)})
     changes = {
-        name: FileChange(name, state.held.get((campaign.campaign_id, platform.code, name), {}), tonight.get(name))
+        name: FileChange(
+            name,
+            state.held.get((campaign.campaign_id, platform.code, name), {}),
+            tonight.get(name),
+            state.written_on.get((campaign.campaign_id, platform.code, name)),
+        )
         for name in names
     }
     removed = {
         (name, line_hash): change.held[line_hash] for name, change in changes.items() for line_hash in change.removed_hashes
     }
     rebuilt = _rebuild(con, platform, campaign, removed)
+    for name in sorted({name for name, line_hash in removed if (name, line_hash) not in rebuilt}):
+        change = changes[name]
+        if exports_root is not None and change.written_on is not None:
+            published = exports_root / change.written_on.isoformat() / campaign.campaign_id / platform.code / name
+            for line in published_lines(published):
+                if (name, line_hash := keyed_hash(line)) in removed:
+                    rebuilt.setdefault((name, line_hash), line)
     for (name, line_hash) in sorted(removed):
         if (name, line_hash) in rebuilt:
             changes[name].removed.append(rebuilt[(name, line_hash)])
@@ -197,6 +222,20 @@ def _rebuild(
     return rebuilt
 
 
+def published_lines(path: Path) -> list[str]:
+    """The lines of a published full file (values, or CSV rows as written, the header left
+    out); none when it is gone."""
+    if not path.is_file():
+        return []
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            text = "".join(archive.read(entry).decode("utf-8") for entry in archive.namelist())
+    else:
+        text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    return lines[1:] if path.suffix == ".csv" else lines
+
+
 def delta_name(file_name: str, kind: str) -> str:
     """`HASH_MOBILE_PHONE.zip` -> `HASH_MOBILE_PHONE.removed.zip`."""
     stem, dot, extension = file_name.partition(".")
@@ -209,14 +248,13 @@ def write_change(
     platform: Platform,
     template: Upload | None,
     *,
-    since: date | None,
     minimum: str | None,
 ) -> dict[str, Any]:
     """Write the file's delta files (where the platform takes them) and say what to do.
     `template`: tonight's plan of the file (None when tonight plans no such file, e.g. an appid
     that left the seed); `minimum`: why tonight's full file was refused, if it was."""
     record: dict[str, Any] = {
-        "since": since.isoformat() if since and change.held else None,
+        "since": change.written_on.isoformat() if change.written_on and change.held else None,
         "added": {"rows": len(change.added) if change.tonight is not None else 0},
         "removed": {"rows": len(change.removed) + change.not_rebuilt},
         "removed_not_rebuilt": change.not_rebuilt,

@@ -76,6 +76,8 @@ def export_campaigns(
     results = []
     business_date = date.fromisoformat(stamp.business_date)
     state = deltas.AudienceState.before(state_root, business_date)
+    # The published full files: the staging folder is inside the exports folder.
+    state_exports = destination.parent
     exported: set[tuple[str, str]] = set()
     destination.mkdir(parents=True, exist_ok=True)
     with open_stores(warehouse, restricted) as con:
@@ -90,7 +92,9 @@ def export_campaigns(
             result = CampaignExport(campaign.campaign_id, platform.code, "", people, holdout_people(con, campaign.campaign_id))
             planned = {upload.file_name: upload for upload in plan_uploads(platform, campaign, identifiers)}
             kept = {name: upload for name, upload in planned.items() if upload.people >= minimum.size}
-            changes = deltas.file_changes(con, state, platform, campaign, list(planned.values()), list(kept.values()))
+            changes = deltas.file_changes(
+                con, state, platform, campaign, list(planned.values()), list(kept.values()), exports_root=state_exports
+            )
             written, refused, cleared = [], [], []
             for name, change in changes.items():
                 upload = planned.get(name)
@@ -109,9 +113,7 @@ def export_campaigns(
                     entry = {"file": name}
                     cleared.append(entry)
                     why = "no longer planned for the campaign"
-                entry["changes"] = deltas.write_change(
-                    directory, change, platform, upload, since=state.since, minimum=why
-                )
+                entry["changes"] = deltas.write_change(directory, change, platform, upload, minimum=why)
             result.changes = deltas.summed(entry["changes"] for entry in [*written, *refused, *cleared])
             content = manifest(
                 campaign=campaign,

@@ -358,9 +358,15 @@ def _batches(items: Iterator[_Item]) -> Iterator[list[_Item]]:
 
 
 def _land_opened(load: _Load, source: Source, part: int, items: list[_Item]) -> dict[str, FileOutcome]:
-    """Outcomes of the opened files among `items`, by file path, once they are landed."""
+    """Outcomes of the opened files among `items`, by file path, once they are landed. A source
+    delivered in several formats lands each format's files apart (one reader each)."""
     opened = [item for item in items if isinstance(item, OpenedFile)]
-    return {o.file_path: o for o in _land_batch(load, source, part, opened)} if opened else {}
+    outcomes: dict[str, FileOutcome] = {}
+    for file_format in sorted({source.format_of(o.delivery.name) for o in opened}):
+        chosen = [o for o in opened if source.format_of(o.delivery.name) == file_format]
+        label = f"part{part:04d}" if file_format == source.file_format else f"part{part:04d}-{file_format}"
+        outcomes |= {o.file_path: o for o in _land_batch(load, source, label, file_format, chosen)}
+    return outcomes
 
 
 def _settle(
@@ -400,9 +406,11 @@ def _same_bytes_outcome(load: _Load, item: _SameBytes, original: FileOutcome) ->
     )
 
 
-def _land_batch(load: _Load, source: Source, part: int, opened: list[OpenedFile]) -> list[FileOutcome]:
-    """Read, judge and write the opened files of one batch (`part` numbers the batches of a source)."""
-    batch = READERS[source.file_format](source, [o.payload for o in opened])
+def _land_batch(
+    load: _Load, source: Source, part: str, file_format: str, opened: list[OpenedFile]
+) -> list[FileOutcome]:
+    """Read, judge and write the opened files of one batch (`part` names the batches of a source)."""
+    batch = READERS[file_format](source, [o.payload for o in opened])
     landed, quarantined = judge(source, batch.frame)
     quarantined = _recover_raw_text(quarantined, opened)
     read, landed_rows, quarantined_rows = (rows_per_file(f) for f in (batch.frame, landed, quarantined))
@@ -418,7 +426,7 @@ def _land_batch(load: _Load, source: Source, part: int, opened: list[OpenedFile]
             )
     files = [DeliveredFile(o.delivery.file_path, o.file_sha256, o.delivery.delivery_date) for o in opened]
     stamp = LoadStamp(load.load_id, load.business_date, load.loaded_at)
-    where = (load.home, source.name, load.business_date, load.load_id, f"part{part:04d}")
+    where = (load.home, source.name, load.business_date, load.load_id, part)
     jobs = []
     if landed.height:
         jobs.append((partial(lake_rows, source, landed, files, stamp), landed_path(*where)))
@@ -443,7 +451,8 @@ def _read_outcome(
         message = f"{shape.rejection}; nothing loaded, {quarantined:,} record(s) quarantined as file_rejected"
     elif read == 0:
         status, rejection = FileStatus.EMPTY, None
-        message = "no records (header only)" if item.delivery.source.file_format != "jsonl" else "no records"
+        header_only = item.delivery.source.format_of(item.delivery.name) != "jsonl"
+        message = "no records (header only)" if header_only else "no records"
     else:
         status, rejection = FileStatus.LOADED, None
         message = f"landed {landed:,} of {read:,} record(s)"

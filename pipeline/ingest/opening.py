@@ -34,7 +34,7 @@ def open_delivery(delivery: Delivery, data: bytes, file_sha256: str) -> OpenedFi
         return OpenedFile(delivery, file_sha256, len(data), "xlsx", open_workbook(data))
     text, prefix = data, ""
     # A JSON Lines export may be gzipped whatever its name says; the magic bytes tell.
-    if source.file_format == "jsonl" and (delivery.name.lower().endswith(".gz") or data.startswith(GZIP_MAGIC)):
+    if source.format_of(delivery.name) == "jsonl" and (delivery.name.lower().endswith(".gz") or data.startswith(GZIP_MAGIC)):
         text, prefix = gunzip(data), "gzip+"
     decoded = decode_text(text)
     return OpenedFile(delivery, file_sha256, len(data), prefix + decoded.encoding, decoded.data)

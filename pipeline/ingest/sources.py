@@ -1,4 +1,4 @@
-"""The 13 channel exports of `shared/contracts/channel-exports.md`, as code.
+"""The 14 channel exports of `shared/contracts/channel-exports.md`, as code.
 
 This module is the single description of every source that the loaders, the
 demo generator, the Great Expectations suites and the dbt sources share: the
@@ -77,6 +77,8 @@ class Source:
     dedup: Dedup
     usual_encoding: str = "utf-8"  # what the vendor usually sends; always detected
     extensions: tuple[str, ...] = field(default=())
+    # Formats a delivery may come in besides file_format, told apart by the file's extension.
+    other_formats: tuple[str, ...] = ()
 
     @property
     def staging_model(self) -> str:
@@ -95,9 +97,18 @@ class Source:
     def accepted_extensions(self) -> tuple[str, ...]:
         if self.extensions:
             return self.extensions
-        return {"csv": (".csv",), "xlsx": (".xlsx",), "jsonl": (".jsonl", ".jsonl.gz")}[
-            self.file_format
-        ]
+        return tuple(e for f in (self.file_format, *self.other_formats) for e in FORMAT_EXTENSIONS[f])
+
+    def format_of(self, file_name: str) -> str:
+        """The format a delivered file is read as: file_format, unless its extension names another."""
+        lowered = file_name.lower()
+        for other in self.other_formats:
+            if lowered.endswith(FORMAT_EXTENSIONS[other]):
+                return other
+        return self.file_format
+
+
+FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {"csv": (".csv",), "xlsx": (".xlsx",), "jsonl": (".jsonl", ".jsonl.gz")}
 
 
 # Lineage carried by every landed row.
@@ -138,6 +149,7 @@ CONSENT_CHANNELS = ("sms", "wechat_template", "app_push", "email", "phone_call",
 TOUCH_CHANNELS = ("sms", "wechat_template", "app_push", "email")
 CONSENT_ID_TYPES = ("phone", "openid", "email", "device", "member_id")
 TOUCH_ID_TYPES = ("phone", "openid", "email", "device", "member_id", "user_id")
+GUIDE_TAG_ID_TYPES = ("member_id", "phone", "openid", "unionid")
 AD_PLATFORMS = ("tencent", "oceanengine", "alimama")
 AD_EVENTS = ("impression", "click", "conversion")
 AD_ID_TYPES = ("oaid_md5", "idfa_md5", "imei_md5", "phone_sha256", "phone_md5")
@@ -440,6 +452,32 @@ SOURCES: tuple[Source, ...] = (
         ),
         natural_key=("sku",),
         dedup=Dedup.SNAPSHOT,
+    ),
+    Source(
+        name="guide_tags",
+        system="guides",
+        entity="tag_events",
+        file_format="csv",
+        other_formats=("jsonl",),
+        description=(
+            "Shop assistants' tagging events (导购标签): one row per set or clear of a manual tag; "
+            "the latest per (person, brand, tag) wins."
+        ),
+        columns=(
+            C("tag_event_id", "tag_event_id", K.TEXT, True),
+            C("brand", "brand", K.TEXT, True),
+            C("store_code", "store_code"),
+            C("guide_id", "guide_id", K.TEXT, True, description="导购工号"),
+            C("id_type", "id_type", K.TEXT, True, values=GUIDE_TAG_ID_TYPES),
+            C("id_value", "id_value", K.TEXT, True),
+            C("appid", "appid", description="the WeChat appid of an openid; empty otherwise"),
+            C("tag_code", "tag_code", K.TEXT, True, description="a tag of the brand's manual-tag catalog (seed)"),
+            C("tag_value", "tag_value", description="one of the tag's allowed values; empty to clear"),
+            C("action", "action", K.TEXT, True, values=("set", "clear")),
+            C("tagged_at", "tagged_at", K.TIMESTAMP, True),
+        ),
+        natural_key=("tag_event_id",),
+        dedup=Dedup.FIRST,
     ),
 )
 

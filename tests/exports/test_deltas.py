@@ -15,7 +15,7 @@ import pytest
 from pipeline.exports import deltas
 from pipeline.exports.audience import MediaCampaign, PersonIdentifier
 from pipeline.exports.platforms import PLATFORMS
-from pipeline.exports.uploads import Upload, person_rows, plan_uploads
+from pipeline.exports.uploads import Upload, person_rows, plan_uploads, render
 
 CAMPAIGN = MediaCampaign("C1", "test", "meta", None, "aud", ())
 NIGHT_1 = [
@@ -41,6 +41,11 @@ def night(state: deltas.AudienceState, platform: str, identifiers: list[PersonId
     return uploads, deltas.file_changes(None, state, PLATFORMS[platform], CAMPAIGN, uploads, uploads)  # type: ignore[arg-type]
 
 
+def after(state: deltas.AudienceState, night: date) -> deltas.AudienceState:
+    """The state the next night reads: what `state`'s night wrote, published on `night`."""
+    return deltas.AudienceState(night, state.tonight, {key: night for key in state.tonight})
+
+
 def rows(upload: Upload) -> set[str]:
     return {",".join(row) for row in person_rows(upload)}
 
@@ -51,15 +56,15 @@ def test_per_person_deltas_are_the_set_differences_of_the_rows(tmp_path: Path) -
     (change_1,) = changes_1.values()
     assert not change_1.held and change_1.added == sorted(rows(upload_1))
 
-    second = deltas.AudienceState(date(2026, 11, 18), first.tonight)
+    second = after(first, date(2026, 11, 18))
     (upload_2,), changes_2 = night(second, "meta", NIGHT_2)
     (change,) = changes_2.values()
     assert set(change.added) == rows(upload_2) - rows(upload_1)
     assert set(change.removed) == rows(upload_1) - rows(upload_2)
     assert len(change.added) == 2 and len(change.removed) == 2 and change.not_rebuilt == 0
 
-    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload_2, since=second.since, minimum=None)
-    assert record["apply"] == "deltas" and record["since"] == "2026-11-18"
+    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload_2, minimum=None)
+    assert record["apply"] == "deltas" and record["since"] == "2026-11-18"  # the night of the held full file
     removed = list(csv.reader(io.StringIO((tmp_path / "customer_list.removed.csv").read_text())))
     assert removed[0] == ["email"] * 3 + ["phone"] * 3 + ["madid"]
     assert {",".join(r) for r in removed[1:]} == rows(upload_1) - rows(upload_2)
@@ -69,7 +74,7 @@ def test_per_person_deltas_are_the_set_differences_of_the_rows(tmp_path: Path) -
 def test_per_type_deltas_and_an_audience_under_the_minimum(tmp_path: Path) -> None:
     first = deltas.AudienceState(None, {})
     uploads_1, _ = night(first, "tencent_ads", NIGHT_1)
-    second = deltas.AudienceState(date(2026, 11, 18), first.tonight)
+    second = after(first, date(2026, 11, 18))
     _, changes = night(second, "tencent_ads", NIGHT_2)
     phones = changes["HASH_MOBILE_PHONE.zip"]
     before = {u.file_name: u for u in uploads_1}["HASH_MOBILE_PHONE.zip"].columns[0].values
@@ -77,12 +82,12 @@ def test_per_type_deltas_and_an_audience_under_the_minimum(tmp_path: Path) -> No
     assert len(phones.added) == 1 and phones.added[0] not in before  # P3's phone
 
     # Tonight refused under the minimum: the removed file clears what the platform holds.
-    cleared = deltas.AudienceState(date(2026, 11, 18), first.tonight)
+    cleared = after(first, date(2026, 11, 18))
     uploads = plan_uploads(PLATFORMS["tencent_ads"], CAMPAIGN, NIGHT_2)
     changes = deltas.file_changes(None, cleared, PLATFORMS["tencent_ads"], CAMPAIGN, uploads, [])  # type: ignore[arg-type]
     change = changes["HASH_MOBILE_PHONE.zip"]
     template = {u.file_name: u for u in uploads}["HASH_MOBILE_PHONE.zip"]
-    record = deltas.write_change(tmp_path, change, PLATFORMS["tencent_ads"], template, since=cleared.since, minimum="under 2000")
+    record = deltas.write_change(tmp_path, change, PLATFORMS["tencent_ads"], template, minimum="under 2000")
     assert record["apply"] == "clear" and record["removed"]["rows"] == len(before)
     with zipfile.ZipFile(tmp_path / "HASH_MOBILE_PHONE.removed.zip") as archive:
         assert archive.namelist() == ["HASH_MOBILE_PHONE.removed.txt"]
@@ -94,12 +99,27 @@ def test_a_line_that_cannot_be_rebuilt_asks_for_a_replacement(tmp_path: Path, mo
     first = deltas.AudienceState(None, {})
     night(first, "meta", NIGHT_1)
     monkeypatch.setattr(deltas, "identifiers_by_hash", lambda con, hashes: [])  # the identifiers left the store
-    second = deltas.AudienceState(date(2026, 11, 18), first.tonight)
+    second = after(first, date(2026, 11, 18))
     (upload,), changes = night(second, "meta", NIGHT_2)
     (change,) = changes.values()
     assert change.not_rebuilt == 2 and not change.removed
-    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload, since=second.since, minimum=None)
+    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload, minimum=None)
     assert record["apply"] == "replace" and not list(tmp_path.iterdir())
+
+
+def test_a_line_whose_identifiers_left_the_store_comes_from_the_published_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = deltas.AudienceState(None, {})
+    (upload_1,), _ = night(first, "meta", NIGHT_1)
+    published = tmp_path / "2026-11-18" / "C1" / "meta"
+    published.mkdir(parents=True)
+    (published / "customer_list.csv").write_bytes(render(upload_1, "csv_per_person"))
+    monkeypatch.setattr(deltas, "identifiers_by_hash", lambda con, hashes: [])
+    second = after(first, date(2026, 11, 18))
+    uploads = plan_uploads(PLATFORMS["meta"], CAMPAIGN, NIGHT_2)
+    (change,) = deltas.file_changes(None, second, PLATFORMS["meta"], CAMPAIGN, uploads, uploads, tmp_path).values()  # type: ignore[arg-type]
+    assert change.not_rebuilt == 0 and set(change.removed) == rows(upload_1) - rows(uploads[0])
 
 
 def test_the_state_holds_keyed_hashes_only(tmp_path: Path) -> None:
@@ -113,4 +133,5 @@ def test_the_state_holds_keyed_hashes_only(tmp_path: Path) -> None:
     scratch.rename(final)
     again = deltas.AudienceState.before(tmp_path, date(2026, 11, 19))
     assert again.since == date(2026, 11, 18) and again.held == state.tonight
+    assert set(again.written_on.values()) == {date(2026, 11, 18)}
     assert deltas.AudienceState.before(tmp_path, date(2026, 11, 18)).since is None  # a rerun of that night

@@ -70,3 +70,21 @@ def test_typed_values_of_the_samples(lake: Lake) -> None:
     assert event["item_price"] == Decimal("12.50")
     assert json.loads(event["properties_json"]) == {"sku": "SKU1", "price": 12.5}
     assert lake.landed("app_events")["device_imei"].dtype == pl.String
+
+
+def test_a_source_of_two_formats_lands_both_in_one_load(lake: Lake) -> None:
+    """guide_tags comes as CSV or JSON Lines: each file is read by its extension."""
+    csv_record = CSV_RECORDS["guide_tags"]
+    json_record = {**csv_record, "tag_event_id": "GT2", "action": "clear", "tag_value": None}
+    lake.deliver("guide_tags", "tags.csv", csv_of("guide_tags", csv_record))
+    lake.deliver("guide_tags", "tags.jsonl", jsonl_of(json_record, {**json_record, "tag_event_id": ""}))
+    result = lake.land()
+    counts = {
+        name: (o.status, o.rows_read, o.rows_landed, o.rows_quarantined)
+        for name in ("tags.csv", "tags.jsonl") for o in [lake.outcome(result, name)]
+    }
+    assert counts == {"tags.csv": ("loaded", 1, 1, 0), "tags.jsonl": ("loaded", 2, 1, 1)}
+    landed = lake.landed("guide_tags").sort("tag_event_id")
+    assert landed["tag_event_id"].to_list() == ["GT1", "GT2"]
+    assert landed["tagged_at"].to_list() == [datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)] * 2
+    assert lake.quarantined("guide_tags")["reason_code"].to_list() == ["missing_required"]

@@ -1,6 +1,6 @@
 {#- Every brand, shop or store name the deliveries carry (macro
     delivered_brand_names), and the one brand it resolves to (docs/identity.md,
-    "Brands"). Names are compared on brand_name_key (case, width and spaces
+    "Brands"). Names are compared on comparison_key (case, width and spaces
     aside). The first rule that applies:
 
     alias_seed      the seed identity_brand_aliases lists it: the seed wins;
@@ -51,7 +51,7 @@ names as (
 
     select
         name_as_delivered,
-        {{ brand_name_key('name_as_delivered') }} as name_key,
+        {{ comparison_key('name_as_delivered') }} as name_key,
         max(case when is_brand_value then 1 else 0 end) = 1 as is_brand_value,
         {{ sorted_distinct_list('source_name') }} as source_names,
         sum(delivered_rows) as delivered_rows
@@ -62,9 +62,9 @@ names as (
 
 aliases as (
 
-    select {{ brand_name_key('alias') }} as alias_key, min(brand) as brand
+    select {{ comparison_key('alias') }} as alias_key, min(brand) as brand
     from {{ ref('identity_brand_aliases') }}
-    group by {{ brand_name_key('alias') }}
+    group by {{ comparison_key('alias') }}
 
 ),
 
@@ -73,7 +73,7 @@ brand_terms as (
 
     select alias_key as term_key, brand from aliases
     union
-    select {{ brand_name_key('brand') }} as term_key, brand from {{ ref('identity_brand_aliases') }}
+    select {{ comparison_key('brand') }} as term_key, brand from {{ ref('identity_brand_aliases') }}
     union
     select names.name_key as term_key, coalesce(aliases.brand, names.name_key) as brand
     from names
@@ -162,7 +162,7 @@ member_brands as (
 
     select members.ouid, exact_terms.brand
     from {{ ref('stg_tmall__members') }} as members
-    inner join exact_terms on {{ brand_name_key('members.brand') }} = exact_terms.term_key
+    inner join exact_terms on {{ comparison_key('members.brand') }} = exact_terms.term_key
     where members.ouid is not null
 
 ),

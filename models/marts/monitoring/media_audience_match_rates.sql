@@ -4,9 +4,9 @@
     identifier of the type that the platform takes: seed
     channel_identifier_types) and how many of them the platform's backflow
     (seed media_backflow_platforms) named after the night that first
-    exported them, by an identifier of that type, on an ad campaign of the
-    campaign's brand (int_engagement__ad_campaign_brands; any ad campaign
-    for a group-wide campaign). `id_type = 'any'` counts a person once over
+    exported them, by an identifier of that type, on any of its ad
+    campaigns: a match says the platform knows the person, whichever ad it
+    showed them. `id_type = 'any'` counts a person once over
     all types. Platforms without backflow (Meta, Google, TikTok) have no
     rows. An audience under the platform's minimum is not uploaded
     (pipeline/exports): its people count as exported here all the same, so
@@ -52,12 +52,6 @@ backflow_events as (
 
 ),
 
-ad_campaign_brands as (
-
-    select * from {{ ref('int_engagement__ad_campaign_brands') }}
-
-),
-
 media_campaigns as (
 
     select campaigns.*, backflow_platforms.backflow_platform
@@ -96,10 +90,6 @@ backflow_matches as (
         backflow_events.event_on
     from media_campaigns
     inner join backflow_events on media_campaigns.backflow_platform = backflow_events.platform
-    left join ad_campaign_brands
-        on backflow_events.platform = ad_campaign_brands.platform
-        and backflow_events.ad_campaign_id = ad_campaign_brands.ad_campaign_id
-    where media_campaigns.brand is null or ad_campaign_brands.brand = media_campaigns.brand
 
 ),
 

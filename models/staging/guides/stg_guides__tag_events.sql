@@ -1,0 +1,76 @@
+{%- set natural_key = ['tag_event_id'] -%}
+{%- set dedup = 'first' -%}
+{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+
+with
+
+source as (
+
+    select * from {{ source('guides', 'tag_events') }}
+    -- As of the business date: a rerun of an older night sees what that night saw.
+    where _load_date <= {{ business_date() }}
+    {{ tonight_loads_only() }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        {{ clean_text('tag_event_id') }} as tag_event_id,
+        {{ clean_text('guide_id') }} as guide_id,
+        {{ clean_text('store_code') }} as store_code,
+
+        ---------- identifier as delivered (normalized to canonical forms later)
+        {{ clean_text('id_type') }} as id_type,
+        {{ clean_text('id_value') }} as id_value,
+        {{ clean_text('appid') }} as appid,
+
+        ---------- the tag, as the guide app spelled it
+        {{ clean_text('brand') }} as brand,
+        {{ clean_text('tag_code') }} as tag_code,
+        {{ clean_text('tag_value') }} as tag_value,
+        {{ clean_text('action') }} as tag_action,
+
+        ---------- timestamps (UTC)
+        {{ to_utc_timestamp('tagged_at') }} as tagged_at,
+
+        ---------- lineage
+        {{ stage_lineage_columns() }}
+
+    from source
+
+),
+
+-- The same tag_event_id re-sent counts once: the first delivery holds.
+deduplicated as (
+
+    {{ deduplicate('renamed', natural_key, dedup) }}
+
+),
+
+final as (
+
+    select
+        tag_event_id,
+        guide_id,
+        store_code,
+        id_type,
+        id_value,
+        appid,
+        brand,
+        tag_code,
+        {{ comparison_key('tag_code') }} as tag_code_key,
+        tag_value,
+        {{ comparison_key('tag_value') }} as tag_value_key,
+        tag_action,
+        tag_action = 'clear' as is_clear,
+        tagged_at,
+        {{ select_lineage_columns() }}
+
+    from deduplicated
+
+)
+
+select * from final
