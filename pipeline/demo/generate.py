@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import IO, Callable, Iterable
 
 import pipeline
-from pipeline.demo import catalog_exports, crm_exports, events_worker, marketing, member_exports, order_exports
+from pipeline.demo import (
+    catalog_exports,
+    crm_exports,
+    events_worker,
+    guide_tags,
+    marketing,
+    member_exports,
+    order_exports,
+)
 from pipeline.demo.breakage import Breakage
 from pipeline.demo.calendar import Window
 from pipeline.demo.delivery import Dispatcher, FileSpec, Inbox, InboxStats
@@ -61,6 +69,7 @@ def _sources(world: World) -> Iterable[tuple[str, Callable[[], Iterable[FileSpec
         ("pos_sales", lambda: order_exports.pos_sales(world)),
         ("consents", lambda: marketing.consents(world, consent_events)),
         ("campaign_touches", lambda: marketing.campaign_touches(world, opt_outs)),
+        ("guide_tags", lambda: guide_tags.guide_tags(world)),
     )
 
 

@@ -66,7 +66,7 @@ def _gather(series: pl.Series, index: np.ndarray) -> pl.Series:
     return series.gather(index)
 
 
-def _phones(world: World, rows: pl.DataFrame, person_column: str) -> pl.Series:
+def phones_when_placed(world: World, rows: pl.DataFrame, person_column: str) -> pl.Series:
     """The number the person held when the order was placed."""
     placed_day = world.window.day_of_seconds(rows["created_s"].to_numpy())
     return phone_on(world.persons, rows[person_column].to_numpy(), placed_day)
@@ -112,7 +112,7 @@ def _render_tmall(world: World, rows: pl.DataFrame, rng: np.random.Generator) ->
         return _empty("tmall_orders")
     order_id, sub_id = tmall_order_ids(rows["order"], rows["p"], rows["line_no"])
     nick = _gather(world.persons["taobao_nick"], rows["p"].to_numpy())
-    phone = mess.phones(_phones(world, rows, "contact_p"), rng, RATES["tmall_phone"])
+    phone = mess.phones(phones_when_placed(world, rows, "contact_p"), rng, RATES["tmall_phone"])
     phone = mess.blank(phone, rng, RATES["tmall_phone_missing"])
     phone = _same_per_order(rows, mess.with_junk(phone, rng, RATES["tmall_phone_junk"], mess.PHONE_JUNK, only_present=True))
     nick = _same_per_order(rows, mess.sometimes(nick, rng, RATES["tmall_nick_masked"], mess.masked_nick))
@@ -179,7 +179,7 @@ def _render_jd(world: World, rows: pl.DataFrame, rng: np.random.Generator) -> pl
     if rows.height == 0:
         return _empty("jd_orders")
     p = rows["p"].to_numpy()
-    phone = mess.blank(mess.phones(_phones(world, rows, "contact_p"), rng, RATES["jd_phone"]), rng, RATES["jd_phone_missing"])
+    phone = mess.blank(mess.phones(phones_when_placed(world, rows, "contact_p"), rng, RATES["jd_phone"]), rng, RATES["jd_phone_missing"])
     phone = _same_per_order(rows, phone)
     return pl.DataFrame(
         {
@@ -243,7 +243,7 @@ def _render_eshop(world: World, rows: pl.DataFrame, rng: np.random.Generator) ->
         "paid",
     )
     status = np.where(final & (outcome == Outcome.PARTLY_REFUNDED), "completed", status)
-    phone = mess.blank(mess.phones(_phones(world, rows, "p"), rng, RATES["eshop_phone"]), rng, RATES["eshop_phone_missing"])
+    phone = mess.blank(mess.phones(phones_when_placed(world, rows, "p"), rng, RATES["eshop_phone"]), rng, RATES["eshop_phone_missing"])
     phone = _same_per_order(rows, mess.with_junk(phone, rng, RATES["eshop_phone_junk"], mess.PHONE_JUNK, only_present=True))
     zone_less = chance(rng, RATES["eshop_zone_less_times"], rows.height)
     return pl.DataFrame(
@@ -281,7 +281,7 @@ def pos_receipts(order: pl.Series, store: pl.Series, created_s: pl.Series) -> pl
     return pl.select(pl.concat_str([store.cast(pl.String).str.zfill(4), date, order.cast(pl.String).str.zfill(8)])).to_series()
 
 
-def _member_cards(world: World, rows: pl.DataFrame, rng: np.random.Generator) -> pl.Series:
+def member_cards(world: World, rows: pl.DataFrame, rng: np.random.Generator) -> pl.Series:
     m = rows["m"].to_numpy()
     card = _gather(world.memberships["crm_member_id"], m)
     duplicate = _gather(world.memberships["crm_duplicate_id"], m)
@@ -303,7 +303,7 @@ def _render_pos(world: World, rows: pl.DataFrame, rng: np.random.Generator) -> p
         .then(timefmt.text(rows["created_s"], "%Y/%m/%d %H:%M"))
         .otherwise(timefmt.text(rows["created_s"]))
     ).to_series()
-    phone = mess.phones(_phones(world, rows, "p"), rng, RATES["pos_phone"])
+    phone = mess.phones(phones_when_placed(world, rows, "p"), rng, RATES["pos_phone"])
     phone = mess.with_junk(phone, rng, RATES["pos_phone_junk"], mess.PHONE_JUNK, only_present=True)
     phone = mess.blank(phone, rng, 1 - RATES["pos_phone_given"])
     clerk = store * 10 + rng.integers(0, 6, rows.height)
@@ -314,7 +314,7 @@ def _render_pos(world: World, rows: pl.DataFrame, rng: np.random.Generator) -> p
             "品牌": daily.lookup([b.name for b in BRANDS], rows["brand"].to_numpy()),
             "经销商编码": _gather(stores["dealer_code"], store),
             "小票号": pos_receipts(rows["order"], rows["store"], rows["created_s"]),
-            "会员卡号": _member_cards(world, rows, rng),
+            "会员卡号": member_cards(world, rows, rng),
             "手机号": phone,
             "商品编码": _gather(world.catalog["sku"], rows["k"].to_numpy()),
             "数量": rows["quantity"].cast(pl.String),

@@ -27,7 +27,7 @@ def test_csv_sources_carry_the_contract_headers(moderate) -> None:
         assert files, source.name
         expected = delivered_headers(source.name)
         missing_required = 0
-        for path in files:
+        for path in (p for p in files if source.format_of(p.name) == "csv"):  # guide_tags: some days JSON Lines
             header = file_text(path).splitlines()[0].split(",")
             missing = [h for h in expected if h not in header]
             if missing == [BROKEN_FILE_MISSING_HEADER] and source.name == BROKEN_FILE_SOURCE:
