@@ -248,11 +248,11 @@ def write_change(
     platform: Platform,
     template: Upload | None,
     *,
-    minimum: str | None,
+    not_written: str | None,
 ) -> dict[str, Any]:
     """Write the file's delta files (where the platform takes them) and say what to do.
     `template`: tonight's plan of the file (None when tonight plans no such file, e.g. an appid
-    that left the seed); `minimum`: why tonight's full file was refused, if it was."""
+    that left the seed); `not_written`: why tonight's full file was not written, if it was not."""
     record: dict[str, Any] = {
         "since": change.written_on.isoformat() if change.written_on and change.held else None,
         "added": {"rows": len(change.added) if change.tonight is not None else 0},
@@ -271,22 +271,22 @@ def write_change(
                 sha256 = write_file(directory / name, content)
                 record[kind].update({"file": name, "sha256": sha256})
             record[kind]["operation"] = operation
-    record["apply"], record["instruction"] = _instruction(change, platform, takes_deltas, minimum)
+    record["apply"], record["instruction"] = _instruction(change, platform, takes_deltas, not_written)
     return record
 
 
-def _instruction(change: FileChange, platform: Platform, takes_deltas: bool, minimum: str | None) -> tuple[str, str]:
-    if minimum is not None or change.tonight is None:
-        minimum = minimum or "no longer planned"
+def _instruction(change: FileChange, platform: Platform, takes_deltas: bool, not_written: str | None) -> tuple[str, str]:
+    if not_written is not None or change.tonight is None:
+        why = not_written or "no longer planned"
         if not change.held:
-            return "nothing", f"not written ({minimum}); the platform holds no audience of it"
+            return "nothing", f"not written ({why}); the platform holds no audience of it"
         if takes_deltas:
             return "clear", (
-                f"tonight's audience is {minimum}: apply the removed file to empty the platform audience "
+                f"tonight's audience is {why}: apply the removed file to empty the platform audience "
                 "(it lists everyone it holds), or stop the campaign; do not keep the old members"
             )
         return "clear", (
-            f"tonight's audience is {minimum}: delete the platform audience or stop the campaign "
+            f"tonight's audience is {why}: delete the platform audience or stop the campaign "
             "(no removal file can be written for it); do not keep the old members"
         )
     if not change.held:

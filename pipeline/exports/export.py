@@ -77,7 +77,7 @@ def export_campaigns(
     business_date = date.fromisoformat(stamp.business_date)
     state = deltas.AudienceState.before(state_root, business_date)
     # The published full files: the staging folder is inside the exports folder.
-    state_exports = destination.parent
+    exports_root = destination.parent
     exported: set[tuple[str, str]] = set()
     destination.mkdir(parents=True, exist_ok=True)
     with open_stores(warehouse, restricted) as con:
@@ -93,7 +93,7 @@ def export_campaigns(
             planned = {upload.file_name: upload for upload in plan_uploads(platform, campaign, identifiers)}
             kept = {name: upload for name, upload in planned.items() if upload.people >= minimum.size}
             changes = deltas.file_changes(
-                con, state, platform, campaign, list(planned.values()), list(kept.values()), exports_root=state_exports
+                con, state, platform, campaign, list(planned.values()), list(kept.values()), exports_root=exports_root
             )
             written, refused, cleared = [], [], []
             for name, change in changes.items():
@@ -113,7 +113,7 @@ def export_campaigns(
                     entry = {"file": name}
                     cleared.append(entry)
                     why = "no longer planned for the campaign"
-                entry["changes"] = deltas.write_change(directory, change, platform, upload, minimum=why)
+                entry["changes"] = deltas.write_change(directory, change, platform, upload, not_written=why)
             result.changes = deltas.summed(entry["changes"] for entry in [*written, *refused, *cleared])
             content = manifest(
                 campaign=campaign,

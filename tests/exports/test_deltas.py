@@ -63,7 +63,7 @@ def test_per_person_deltas_are_the_set_differences_of_the_rows(tmp_path: Path) -
     assert set(change.removed) == rows(upload_1) - rows(upload_2)
     assert len(change.added) == 2 and len(change.removed) == 2 and change.not_rebuilt == 0
 
-    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload_2, minimum=None)
+    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload_2, not_written=None)
     assert record["apply"] == "deltas" and record["since"] == "2026-11-18"  # the night of the held full file
     removed = list(csv.reader(io.StringIO((tmp_path / "customer_list.removed.csv").read_text())))
     assert removed[0] == ["email"] * 3 + ["phone"] * 3 + ["madid"]
@@ -87,7 +87,7 @@ def test_per_type_deltas_and_an_audience_under_the_minimum(tmp_path: Path) -> No
     changes = deltas.file_changes(None, cleared, PLATFORMS["tencent_ads"], CAMPAIGN, uploads, [])  # type: ignore[arg-type]
     change = changes["HASH_MOBILE_PHONE.zip"]
     template = {u.file_name: u for u in uploads}["HASH_MOBILE_PHONE.zip"]
-    record = deltas.write_change(tmp_path, change, PLATFORMS["tencent_ads"], template, minimum="under 2000")
+    record = deltas.write_change(tmp_path, change, PLATFORMS["tencent_ads"], template, not_written="under 2000")
     assert record["apply"] == "clear" and record["removed"]["rows"] == len(before)
     with zipfile.ZipFile(tmp_path / "HASH_MOBILE_PHONE.removed.zip") as archive:
         assert archive.namelist() == ["HASH_MOBILE_PHONE.removed.txt"]
@@ -103,7 +103,7 @@ def test_a_line_that_cannot_be_rebuilt_asks_for_a_replacement(tmp_path: Path, mo
     (upload,), changes = night(second, "meta", NIGHT_2)
     (change,) = changes.values()
     assert change.not_rebuilt == 2 and not change.removed
-    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload, minimum=None)
+    record = deltas.write_change(tmp_path, change, PLATFORMS["meta"], upload, not_written=None)
     assert record["apply"] == "replace" and not list(tmp_path.iterdir())
 
 
