@@ -119,7 +119,9 @@ def test_audiences_carry_their_meta() -> None:
     spec = yaml.safe_load((PROJECT / "models" / "audiences" / "_audiences__models.yml").read_text(encoding="utf-8"))
     models = {m["name"]: m for m in spec["models"]}
     on_disk = {p.stem for p in (PROJECT / "models" / "audiences").glob("aud_*.sql")}
-    assert set(models) == on_disk and len(on_disk) == 9
+    assert set(models) == on_disk and on_disk
+    members = (PROJECT / "models" / "intermediate" / "activation" / "int_activation__audience_members.sql").read_text()
+    assert {name for name in on_disk if f"'{name}'" not in members} == set(), "every audience is a campaign's to select"
     for name, model in models.items():
         config = model["config"]
         assert "audience" in config["tags"]
