@@ -78,9 +78,6 @@ class RunRecord:
         self.ended_at = ended.isoformat(timespec="milliseconds")
         self.seconds = round((ended - datetime.fromisoformat(self.started_at)).total_seconds(), 3)
 
-    def stage_seconds(self) -> dict[str, float | None]:
-        return {stage.name: stage.seconds for stage in self.stages}
-
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RunRecord":
         stages = [StageRecord(**stage) for stage in data.get("stages", [])]

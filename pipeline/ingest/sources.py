@@ -75,7 +75,6 @@ class Source:
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]
     dedup: Dedup
-    usual_encoding: str = "utf-8"  # what the vendor usually sends; always detected
     extensions: tuple[str, ...] = field(default=())
     # Formats a delivery may come in besides file_format, told apart by the file's extension.
     other_formats: tuple[str, ...] = ()
@@ -168,7 +167,6 @@ SOURCES: tuple[Source, ...] = (
         system="tmall",
         entity="order_lines",
         file_format="csv",
-        usual_encoding="gb18030",
         description="Tmall/Taobao sub-order report: one row per order line.",
         columns=(
             C("order_id", "订单编号", K.DIGITS, True, description="Tmall order id"),
@@ -194,7 +192,6 @@ SOURCES: tuple[Source, ...] = (
         system="tmall",
         entity="members",
         file_format="csv",
-        usual_encoding="utf-8-sig",
         description="Tmall membership (会员通) list.",
         columns=(
             C("ouid", "ouid", K.TEXT, True),
@@ -213,7 +210,6 @@ SOURCES: tuple[Source, ...] = (
         system="jd",
         entity="order_lines",
         file_format="xlsx",
-        usual_encoding="xlsx",
         description="JD order export: one row per order line (first sheet).",
         columns=(
             C("order_id", "订单号", K.DIGITS, True),
@@ -324,7 +320,6 @@ SOURCES: tuple[Source, ...] = (
         system="pos",
         entity="sales_lines",
         file_format="csv",
-        usual_encoding="gb18030",
         description="Offline store POS lines; returns have negative quantity and amount.",
         columns=(
             C("store_code", "门店编码", K.TEXT, True),

@@ -30,11 +30,6 @@ def report_path(home: Home, business_date: date | str) -> Path:
     return home.reports / f"{REPORT_PREFIX}{business_date}.html"
 
 
-def latest_report(home: Home) -> Path | None:
-    reports = sorted(home.reports.glob(f"{REPORT_PREFIX}*.html"))
-    return reports[-1] if reports else None
-
-
 def write_report(
     home: Home,
     warehouse: Path,
