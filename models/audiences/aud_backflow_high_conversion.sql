@@ -19,3 +19,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_order_of('oneid') }}

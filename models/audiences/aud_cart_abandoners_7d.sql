@@ -3,3 +3,4 @@
     brand, in any channel, since the first such add. -#}
 
 {{ app_event_without_purchase(['add_to_cart'], var('audience_cart_days', 7)) }}
+{{ stored_in_order_of('oneid') }}

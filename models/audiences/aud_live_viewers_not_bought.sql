@@ -2,3 +2,4 @@
     audience_live_days) and bought nothing of that brand since. -#}
 
 {{ app_event_without_purchase(['live_view'], var('audience_live_days', 30)) }}
+{{ stored_in_order_of('oneid') }}

@@ -20,3 +20,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_order_of('oneid') }}

@@ -25,8 +25,8 @@ import networkx as nx
 
 from pipeline.errors import BadInputError, ConfigurationError
 from pipeline.home import Home
+from pipeline.profile.normalize import looks_like_oneid
 
-ONEID_PATTERN = re.compile(r"OID[B-V]{20}")
 KEYED_HASH_PATTERN = re.compile(r"[bcdefghijklnrtuv]{64}")
 HEX_DIGEST_PATTERN = re.compile(r"[0-9a-f]{32}|[0-9a-f]{64}")
 RECORDS_PER_LINK = 3
@@ -193,8 +193,8 @@ class RestrictedStore:
     def resolve(self, query: str) -> tuple[str | None, list[Identifier]]:
         """(OneID, matched identifiers) of what the operator typed."""
         typed = query.strip()
-        if ONEID_PATTERN.fullmatch(typed):
-            return typed, []
+        if looks_like_oneid(typed):
+            return typed.upper(), []
         if KEYED_HASH_PATTERN.fullmatch(typed):
             return None, self.identifiers("identifiers.identifier_hash = ?", [typed])
         if self.rows("select 1 from int_identifiers where identifier_key = ?", [typed]):
@@ -413,7 +413,7 @@ def _refusals(store: RestrictedStore, query: str, matched: list[Identifier]) -> 
             f"{person_level} person-level identifiers in all: a shared tablet or placeholder, cut out of the graph"
         )
         refusals.append(Refusal("hub", hub.id_type, hub.namespace, hub.masked, "hub", detail, ()))
-    if matched or ONEID_PATTERN.fullmatch(query.strip()):
+    if matched or looks_like_oneid(query):
         return refusals
     rejected: dict[tuple[str, str | None, str, str], list[SourceRecord]] = {}
     for id_type, namespace, raw, reason, *record in store.records_of_value(query_spellings(query)):

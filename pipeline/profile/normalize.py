@@ -13,7 +13,8 @@ _HALFWIDTH = str.maketrans("０１２３４５６７８９＋－（）．　", "
 _PHONE_SEPARATORS = re.compile(r"[\s().-]")
 _CN_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _EMAIL = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9.-]+[.][a-z]{2,}$")
-_ONEID = re.compile(r"^OID[0-9A-Z]+$", re.IGNORECASE)
+# The one OneID pattern: `OID` and 20 upper-case ModHex letters (int_oneid_assignments).
+ONEID_PATTERN = re.compile(r"OID[BCDEFGHIJKLNRTUV]{20}")
 
 
 def normalize_cn_mobile(text: str) -> str | None:
@@ -32,4 +33,5 @@ def normalize_email(text: str) -> str | None:
 
 
 def looks_like_oneid(text: str) -> bool:
-    return bool(_ONEID.match(text.strip()))
+    """Typed in any case: OneIDs are upper-case, and no other identifier has this form."""
+    return bool(ONEID_PATTERN.fullmatch(text.strip().upper()))

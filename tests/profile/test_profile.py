@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.home import Home
 from pipeline.profile.lookup import PersonNotFound, find_person
-from pipeline.profile.normalize import normalize_cn_mobile, normalize_email
+from pipeline.profile.normalize import ONEID_PATTERN, looks_like_oneid, normalize_cn_mobile, normalize_email
 from pipeline.profile.sections import build_profile
 
 
@@ -133,3 +133,11 @@ def test_profile_shows_the_shop_assistants_current_tags(published_home: Home) ->
         r["brand"] == brand and r["tag"].endswith(tag_code) and r["value"].endswith(tag_value) and r["guide"] == guide_id
         for r in rows
     ), rows
+
+
+def test_every_oneid_has_the_one_oneid_pattern(published_home: Home) -> None:
+    with duckdb.connect(str(published_home.warehouse), read_only=True) as con:
+        oneids = [row[0] for row in con.execute("select oneid from dim_person").fetchall()]
+    assert oneids and all(ONEID_PATTERN.fullmatch(oneid) for oneid in oneids)
+    assert looks_like_oneid(f" {oneids[0].lower()} ")
+    assert not looks_like_oneid("OID12345") and not looks_like_oneid(oneids[0][:-1])

@@ -209,3 +209,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_order_of('oneid') }}

@@ -29,3 +29,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_order_of('identifier_hash') }}
