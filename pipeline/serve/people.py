@@ -105,61 +105,55 @@ def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> str:
     return row[0]
 
 
-@dataclass(frozen=True)
-class PersonBrands:
-    relationships: frozenset[str]  # member, Tmall shop member, WeChat follower/user (int_activation__person_brands)
-    activity: frozenset[str]  # relationships, memberships and every brand with a person_brand_tags row
-
-    @classmethod
-    def read(cls, reader: Reader, oneid: str) -> "PersonBrands":
-        night = reader.night
-        parts = []
-        if "int_activation__person_brands" in night.restricted_tables:
-            parts.append("select brand, true as is_relationship from restricted.int_activation__person_brands where oneid = $oneid")
-        if "int_person_memberships" in night.restricted_tables:
-            parts.append("select brand, false from restricted.int_person_memberships where oneid = $oneid")
-        if night.has("person_brand_tags"):
-            parts.append("select brand, false from person_brand_tags where oneid = $oneid")
-        if not parts:
-            return cls(frozenset(), frozenset())
-        rows = reader.cursor.execute(" union all ".join(parts), {"oneid": oneid}).fetchall()
-        return cls(
-            frozenset(b for b, is_relationship in rows if is_relationship and b),
-            frozenset(b for b, _ in rows if b),
-        )
-
-
 def person_profile(reader: Reader, scope: BrandScope, oneid: str, found_by: str) -> dict[str, Any]:
-    """The person as this token may see them; PersonNotFound when they belong only to hidden brands."""
-    night = reader.night
-    brands = PersonBrands.read(reader, oneid)
-    if brands.relationships and not brands.relationships & scope.visible:
-        raise PersonNotFound(f"no person holds this {found_by}")
-    hidden = sorted(brands.activity & scope.hidden)
-    group_visible = not hidden
+    """The person as this token may see them; PersonNotFound when they belong only to hidden brands.
+
+    Memberships and brand tags are read for every brand once: their brands,
+    with the relationships, decide what is withheld; then only visible rows are kept.
+    """
     notes: list[str] = []
+    relationships = _relationships(reader, oneid)
+    if relationships and not relationships & scope.visible:
+        raise PersonNotFound(f"no person holds this {found_by}")
+    memberships = _memberships(reader, oneid, notes)
+    brand_tags = _brand_tags(reader, oneid, notes)
+    activity = relationships | {row["brand"] for row in memberships + brand_tags if row["brand"]}
+    group_visible = not activity & scope.hidden
     if not group_visible:
         notes.append(
             "group-level data (person, tags, group-wide audiences and campaigns) is withheld: "
             "it aggregates brands outside this token"
         )
     visible = sorted(scope.visible)
-    profile: dict[str, Any] = {
+
+    def shown(row: dict[str, Any]) -> bool:
+        return row["brand"] in scope.visible or (row["brand"] is None and group_visible)
+
+    return {
         "oneid": oneid,
         "found_by": found_by,
-        "business_date": night.business_date,
+        "business_date": reader.night.business_date,
         "group_data_withheld": not group_visible,
         "person": _person(reader, oneid, scope) if group_visible else None,
         "identifiers": _identifiers(reader, oneid, scope),
-        "memberships": _memberships(reader, oneid, visible, group_visible, notes),
+        "memberships": [row for row in memberships if shown(row)],
         "tags": _person_tags(reader, oneid, notes) if group_visible else None,
-        "brand_tags": _brand_tags(reader, oneid, visible, notes),
+        "brand_tags": [row for row in brand_tags if row["brand"] in scope.visible],
         "manual_tags": _manual_tags(reader, oneid, visible, notes),
-        "audiences": _audiences(reader, oneid, visible, group_visible),
-        "campaign_eligibility": _eligibility(reader, oneid, visible, group_visible, notes),
+        "audiences": [row for row in _audiences(reader, oneid) if shown(row)],
+        "campaign_eligibility": [row for row in _eligibility(reader, oneid, notes) if shown(row)],
         "notes": notes,
     }
-    return profile
+
+
+def _relationships(reader: Reader, oneid: str) -> frozenset[str]:
+    """Brands the person is a member, Tmall shop member or WeChat follower/user of (int_activation__person_brands)."""
+    if "int_activation__person_brands" not in reader.night.restricted_tables:
+        return frozenset()
+    rows = reader.cursor.execute(
+        "select distinct brand from restricted.int_activation__person_brands where oneid = ?", [oneid]
+    ).fetchall()
+    return frozenset(brand for (brand,) in rows)
 
 
 def _missing(table: str, notes: list[str]) -> list[Any]:
@@ -207,19 +201,17 @@ def _identifiers(reader: Reader, oneid: str, scope: BrandScope) -> list[dict[str
     ]
 
 
-def _memberships(
-    reader: Reader, oneid: str, visible: list[str], group_visible: bool, notes: list[str]
-) -> list[dict[str, Any]]:
+def _memberships(reader: Reader, oneid: str, notes: list[str]) -> list[dict[str, Any]]:
     table = "int_person_memberships"
     if table not in reader.night.restricted_tables:
         return _missing(table, notes)
     return records(reader.cursor.execute(
         f"""
         select {_present(reader.night, f"restricted.{table}", MEMBERSHIP_FIELDS)} from restricted.{table}
-        where oneid = ? and (list_contains(?, brand) or (brand is null and ?))
+        where oneid = ?
         order by brand, programme
         """,
-        [oneid, visible, group_visible],
+        [oneid],
     ))
 
 
@@ -232,14 +224,11 @@ def _person_tags(reader: Reader, oneid: str, notes: list[str]) -> dict[str, Any]
     return found[0] if found else None
 
 
-def _brand_tags(reader: Reader, oneid: str, visible: list[str], notes: list[str]) -> list[dict[str, Any]]:
+def _brand_tags(reader: Reader, oneid: str, notes: list[str]) -> list[dict[str, Any]]:
     if not reader.night.has("person_brand_tags"):
         return _missing("person_brand_tags", notes)
     columns = _present(reader.night, "person_brand_tags", ("brand", *reader.night.tag_columns("person_brand_tags")))
-    return records(reader.cursor.execute(
-        f"select {columns} from person_brand_tags where oneid = ? and list_contains(?, brand) order by brand",
-        [oneid, visible],
-    ))
+    return records(reader.cursor.execute(f"select {columns} from person_brand_tags where oneid = ? order by brand", [oneid]))
 
 
 def _manual_tags(reader: Reader, oneid: str, visible: list[str], notes: list[str]) -> list[dict[str, Any]]:
@@ -253,8 +242,8 @@ def _manual_tags(reader: Reader, oneid: str, visible: list[str], notes: list[str
     ))
 
 
-def _audiences(reader: Reader, oneid: str, visible: list[str], group_visible: bool) -> list[dict[str, Any]]:
-    """Audiences holding the person: a per-brand audience for visible brands, a group-wide one (brand null) when group data is visible."""
+def _audiences(reader: Reader, oneid: str) -> list[dict[str, Any]]:
+    """Audiences holding the person: per brand, or group-wide (brand null)."""
     names = reader.night.audiences
     if not names:
         return []
@@ -262,26 +251,14 @@ def _audiences(reader: Reader, oneid: str, visible: list[str], group_visible: bo
         f"select '{name}' as audience, brand from \"{AUDIENCE_PREFIX}{name}\" where oneid = $oneid" for name in names
     )
     return records(reader.cursor.execute(
-        f"""
-        select distinct audience, brand from ({union})
-        where list_contains($visible, brand) or (brand is null and $group_visible)
-        order by audience, brand nulls first
-        """,
-        {"oneid": oneid, "visible": visible, "group_visible": group_visible},
+        f"select distinct audience, brand from ({union}) order by audience, brand nulls first", {"oneid": oneid}
     ))
 
 
-def _eligibility(
-    reader: Reader, oneid: str, visible: list[str], group_visible: bool, notes: list[str]
-) -> list[dict[str, Any]]:
+def _eligibility(reader: Reader, oneid: str, notes: list[str]) -> list[dict[str, Any]]:
     if not reader.night.has("campaign_eligibility"):
         return _missing("campaign_eligibility", notes)
     columns = _present(reader.night, "campaign_eligibility", ELIGIBILITY_FIELDS)
     return records(reader.cursor.execute(
-        f"""
-        select {columns} from campaign_eligibility
-        where oneid = ? and (list_contains(?, brand) or (brand is null and ?))
-        order by campaign_id, channel
-        """,
-        [oneid, visible, group_visible],
+        f"select {columns} from campaign_eligibility where oneid = ? order by campaign_id, channel", [oneid]
     ))
