@@ -132,7 +132,7 @@ class PublishedFiles:
 
 
 def _open(home: Home, ids: FileIds) -> _Opened:
-    connection = duckdb.connect(":memory:")
+    connection = duckdb.connect(":memory:", config={"threads": 1})
     try:
         connection.execute(f"attach {_quoted(home.warehouse)} as {WAREHOUSE} (read_only)")
         connection.execute(f"attach {_quoted(home.restricted)} as {RESTRICTED} (read_only)")

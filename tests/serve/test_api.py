@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -104,6 +105,22 @@ def test_ready_names_the_published_business_date(server: Server, tokens: dict[st
     answer = server.get("/v1/ready", tokens["beian"])
     assert answer.status == 200 and answer.body["ready"] is True
     assert answer.body["business_date"] == BASELINE_DATE.isoformat()
+
+
+def test_not_ready_until_both_files_are_published(published_home: Home, tmp_path: Path) -> None:
+    empty = Home(tmp_path / "home").ensure()
+    secret = create_token(empty, "ops", "lingfeng", "profiles:read")
+    waiting = Server.start(empty, tmp_path / "serve.log")
+    try:
+        assert waiting.get("/v1/health", None).status == 200
+        assert waiting.get("/v1/ready", secret).status == 503
+        shutil.copy(published_home.warehouse, empty.warehouse)
+        assert waiting.get("/v1/ready", secret).status == 503
+        assert waiting.get("/v1/people/lookup", secret, oneid="OID0").status == 503
+        shutil.copy(published_home.restricted, empty.restricted)
+        assert waiting.get("/v1/ready", secret).body == {"ready": True, "business_date": BASELINE_DATE.isoformat()}
+    finally:
+        waiting.stop()
 
 
 def test_no_token_or_a_bad_one_is_401(server: Server, tokens: dict[str, str]) -> None:
