@@ -83,9 +83,12 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/v1/ready", tags=["service"])
-    def ready(token: Annotated[Token, Depends(authorized(None))]) -> dict[str, Any]:
-        """Readiness: both published files are open; the business date of the night they hold."""
-        night = published.night()
+    def ready(token: Annotated[Token, Depends(authorized(None))]) -> Any:
+        """Readiness: both published files are open; the business date of the night they hold (503 before)."""
+        try:
+            night = published.night()
+        except NotPublished as failure:
+            return JSONResponse({"ready": False, "detail": str(failure)}, status_code=503)
         return {"ready": True, "business_date": night.business_date}
 
     @app.get("/v1/people/lookup", tags=["people"])

@@ -132,6 +132,8 @@ class PublishedFiles:
 
 
 def _open(home: Home, ids: FileIds) -> _Opened:
+    # One thread per query: point queries gain nothing from intra-query
+    # parallelism, and concurrent requests already keep the cores busy.
     connection = duckdb.connect(":memory:", config={"threads": 1})
     try:
         connection.execute(f"attach {_quoted(home.warehouse)} as {WAREHOUSE} (read_only)")

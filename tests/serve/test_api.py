@@ -113,7 +113,7 @@ def test_not_ready_until_both_files_are_published(published_home: Home, tmp_path
     waiting = Server.start(empty, tmp_path / "serve.log")
     try:
         assert waiting.get("/v1/health", None).status == 200
-        assert waiting.get("/v1/ready", secret).status == 503
+        assert waiting.get("/v1/ready", secret).body["ready"] is False
         shutil.copy(published_home.warehouse, empty.warehouse)
         assert waiting.get("/v1/ready", secret).status == 503
         assert waiting.get("/v1/people/lookup", secret, oneid="OID0").status == 503
