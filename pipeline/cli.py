@@ -389,10 +389,13 @@ def token_create(
     home: HomeOption = None,
 ) -> None:
     """Create a token and print it once (only its SHA-256 is stored)."""
+    from pipeline.serve.brand_scope import check_brands
     from pipeline.serve.tokens import TokenStore
 
     def body() -> None:
-        secret = TokenStore.for_home(Home.resolve(home)).create(name, _names(brands), _names(scopes))
+        resolved = Home.resolve(home)
+        check_brands(resolved, _names(brands))
+        secret = TokenStore.for_home(resolved).create(name, _names(brands), _names(scopes))
         err.print(f"token {name!r} created; it is shown only now:")
         out.print(secret, highlight=False, soft_wrap=True)
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
+
+from pipeline.errors import ConfigurationError
+from pipeline.home import Home
 from pipeline.serve.night import PublishedNight
 from pipeline.serve.tokens import Token
 
@@ -49,3 +53,14 @@ class BrandScope:
         if brand not in self.own:
             raise BrandForbidden(f"this token may not write for brand {brand!r}; its brands: {', '.join(sorted(self.own))}")
         return brand
+
+
+def check_brands(home: Home, brands: list[str]) -> None:
+    """Refuse a token for brands the published brand_data_scopes does not name (a typo would see nothing)."""
+    if not home.warehouse.is_file():
+        return  # no night yet: nothing to check against
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        known = {brand for (brand,) in con.execute("select brand from brand_data_scopes").fetchall()}
+    unknown = sorted(set(brands) - known)
+    if unknown:
+        raise ConfigurationError(f"unknown brand {', '.join(unknown)}; brands: {', '.join(sorted(known))}")

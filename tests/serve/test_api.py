@@ -137,6 +137,8 @@ def test_revoked_and_new_tokens_take_effect_without_a_restart(server: Server, ho
     assert server.get("/v1/ready", secret).status == 401
     listed = oneid("token", "list", "--home", str(home.root)).stdout
     assert "lingfeng-app" in listed and "short-lived" not in listed and "oneid_" not in listed
+    typo = oneid("token", "create", "--home", str(home.root), "--name", "typo", "--brands", "lingfneg")
+    assert typo.returncode == 3 and "unknown brand lingfneg" in typo.stderr
 
 
 def test_a_missing_scope_or_a_brand_outside_the_token_is_403(server: Server, tokens: dict[str, str], people: dict[str, Any]) -> None:
