@@ -91,9 +91,10 @@ def _bind(sql: str, scope: BrandScope, **more: Any) -> dict[str, Any]:
     return {name: value for name, value in params.items() if f"${name}" in sql}
 
 
-def list_audiences(reader: Reader, scope: BrandScope) -> list[dict[str, Any]]:
+def list_audiences(reader: Reader, scope: BrandScope, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Sizes of the named audiences (default: all), per brand the token sees and group-wide."""
     night = reader.night
-    names = night.audiences
+    names = night.audiences if names is None else names
     if not names:
         return []
     union = " union all ".join(f"select '{name}' as audience, oneid, brand from ({_members(name)})" for name in names)
@@ -119,7 +120,7 @@ def list_audiences(reader: Reader, scope: BrandScope) -> list[dict[str, Any]]:
 
 def describe_audience(reader: Reader, scope: BrandScope, name: str, brand: str | None) -> dict[str, Any]:
     audience = resolve_audience(reader.night, name)
-    size = next(a for a in list_audiences(reader, scope) if a["name"] == audience)
+    (size,) = list_audiences(reader, scope, [audience])
     # A per-brand audience is described by its brands' tags, a group-wide one by person tags.
     if size["by_brand"] or brand is not None:
         tags = [Tag(t, BRAND) for t in BRAND_SUMMARY if t in reader.night.tag_columns(BRAND)]

@@ -151,7 +151,8 @@ def queue_event(home: Home, event: dict[str, str | None], now: datetime) -> Queu
 
 
 def _write_synced(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
+    # Private to the service's user (the night runs as the same user): the line may hold a raw phone.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -369,6 +370,7 @@ def test_a_written_tag_is_delivered_and_loaded_by_the_next_night(
     )
     assert by_phone.status == 202, by_phone.text
     delivered = home.inbox / written.body["file"]
+    assert stat.S_IMODE(delivered.stat().st_mode) == 0o600
     line = json.loads(delivered.read_text(encoding="utf-8"))
     assert line == {
         "tag_event_id": "API-TEST-0001", "brand": "lingfeng", "store_code": "LF0001", "guide_id": "E00042",
