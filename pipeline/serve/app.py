@@ -89,6 +89,9 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
             night = published.night()
         except NotPublished as failure:
             return JSONResponse({"ready": False, "detail": str(failure)}, status_code=503)
+        if not night.hash_key_matches:
+            detail = "ONEID_HASH_KEY is not the key the published night hashed identifiers with: look-ups would find no one"
+            return JSONResponse({"ready": False, "detail": detail}, status_code=503)
         return {"ready": True, "business_date": night.business_date}
 
     @app.get("/v1/people/lookup", tags=["people"])

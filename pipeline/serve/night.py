@@ -13,6 +13,8 @@ from datetime import date
 
 import duckdb
 
+from pipeline.keyed_hash import keyed_hash
+
 # The warehouse is attached under this name, the restricted store as `restricted`.
 WAREHOUSE = "oneid"
 RESTRICTED = "restricted"
@@ -45,6 +47,7 @@ class PublishedNight:
     shared_brands: dict[str, bool]  # brand -> is_shared_group_wide (seed brand_data_scopes)
     app_brands: dict[str, str]  # WeChat appid -> brand (seed wechat_apps)
     catalog: dict[str, dict[str, CatalogTag]]  # brand -> tag_code -> tag (seed manual_tag_catalog)
+    hash_key_matches: bool  # this process's ONEID_HASH_KEY is the one the night hashed identifiers with
 
     @property
     def audiences(self) -> list[str]:
@@ -89,7 +92,16 @@ def read_night(con: duckdb.DuckDBPyConnection) -> PublishedNight:
         if "wechat_apps" in warehouse
         else {},
         catalog=_catalog(con) if "manual_tag_catalog" in warehouse else {},
+        hash_key_matches=_hash_key_matches(con, frozenset(tables[RESTRICTED])),
     )
+
+
+def _hash_key_matches(con: duckdb.DuckDBPyConnection, restricted: frozenset[str]) -> bool:
+    """Look-ups hash what is typed with this process's key: with another key they would find no one."""
+    if "int_identifier_oneids" not in restricted:
+        return True
+    row = con.execute(f"select identifier_key, identifier_hash from {RESTRICTED}.int_identifier_oneids limit 1").fetchone()
+    return row is None or keyed_hash(row[0]) == row[1]
 
 
 def _business_date(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> date | None:

@@ -5,7 +5,8 @@ typed identifier is normalized like staging does (pipeline/profile/normalize.py)
 written as its key `<id_type>:<namespace>:<value>` and keyed-hashed like the
 build (pipeline/keyed_hash.py), then matched on map_identifier_oneid.identifier_hash.
 The service therefore needs the night's ONEID_HASH_KEY. The restricted store
-is read only for memberships and brand relationships, by OneID.
+is read only by OneID, never for a raw value: the person's identifier
+hashes, brand relationships and memberships.
 """
 
 from __future__ import annotations
@@ -92,8 +93,9 @@ def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> str:
     if lookup.kind == "oneid":
         if not looks_like_oneid(lookup.value):
             raise BadLookup("oneid is not a OneID (OID followed by letters and digits)")
+        # dim_person has one row per OneID and is read by OneID anyway (docs/benchmarks.md, "Serving").
         row = reader.cursor.execute(
-            "select oneid from map_identifier_oneid where oneid = ? limit 1", [lookup.value.strip().upper()]
+            "select oneid from dim_person where oneid = ?", [lookup.value.strip().upper()]
         ).fetchone()
     else:
         row = reader.cursor.execute(

@@ -122,6 +122,8 @@ class PublishedFiles:
                 if previous.readers == 0:
                     previous.connection.close()
         log.info("serving the night of %s", fresh.night.business_date)
+        if not fresh.night.hash_key_matches:
+            log.error("ONEID_HASH_KEY is not the key the published night hashed identifiers with: look-ups find no one")
         return fresh
 
     def _release(self, opened: _Opened) -> None:

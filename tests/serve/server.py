@@ -50,11 +50,14 @@ class Server:
     responses: list[str] = field(default_factory=list)  # every body received, to check nothing leaks
 
     @classmethod
-    def start(cls, home: Home, log: Path) -> "Server":
+    def start(cls, home: Home, log: Path, env: dict[str, str] | None = None) -> "Server":
         port = free_port()
         handle = log.open("wb")
         process = subprocess.Popen(
-            [ONEID, "serve", "--home", str(home.root), "--port", str(port)], stdout=handle, stderr=subprocess.STDOUT
+            [ONEID, "serve", "--home", str(home.root), "--port", str(port)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         server = cls(home, port, log, process)
         deadline = time.monotonic() + 60

@@ -124,6 +124,15 @@ def test_not_ready_until_both_files_are_published(published_home: Home, tmp_path
         waiting.stop()
 
 
+def test_not_ready_with_another_hash_key(home: Home, tokens: dict[str, str], tmp_path: Path) -> None:
+    misconfigured = Server.start(home, tmp_path / "serve.log", env={"ONEID_HASH_KEY": "not-the-nights-key"})
+    try:
+        answer = misconfigured.get("/v1/ready", tokens["lingfeng"])
+        assert answer.status == 503 and "ONEID_HASH_KEY" in answer.body["detail"]
+    finally:
+        misconfigured.stop()
+
+
 def test_no_token_or_a_bad_one_is_401(server: Server, tokens: dict[str, str]) -> None:
     assert server.get("/v1/ready", None).status == 401
     assert server.get("/v1/ready", "oneid_not-a-real-token").status == 401
