@@ -12,9 +12,9 @@
     {'source': 'pos_sales', 'model': 'stg_pos__sales_lines', 'column': 'brand', 'is_brand': true},
     {'source': 'crm_members', 'model': 'stg_crm__members', 'column': 'brand', 'is_brand': true},
     {'source': 'products', 'model': 'stg_catalog__products', 'column': 'brand', 'is_brand': true},
-    {'source': 'guide_tags', 'model': 'stg_guides__tag_events', 'column': 'brand', 'is_brand': true},
     {'source': 'tmall_orders', 'model': 'stg_tmall__order_lines', 'column': 'shop_name', 'is_brand': false},
     {'source': 'jd_orders', 'model': 'stg_jd__order_lines', 'column': 'shop_name', 'is_brand': false},
     {'source': 'pos_sales', 'model': 'stg_pos__sales_lines', 'column': 'store_name', 'is_brand': false, 'where': 'brand is null'},
+    {'source': 'guide_tags', 'model': 'stg_guides__tag_events', 'column': 'brand', 'is_brand': false},
   ]) }}
 {% endmacro %}

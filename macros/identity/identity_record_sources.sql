@@ -57,6 +57,12 @@
         {'id_type': 'crm_member_id', 'namespace': 'brand', 'brand_namespace': true, 'raw': 'member_id'},
         {'id_type': 'phone', 'raw': 'phone', 'normalized': 'phone'},
         {'id_type': 'email', 'raw': 'email', 'normalized': 'email'}]},
+    {'source': 'guide_tags', 'model': 'stg_guides__tag_events', 'record': 'tag_event_id', 'at': 'tagged_at', 'profile': false,
+     'identifiers': [
+        {'id_type': 'crm_member_id', 'namespace': 'brand', 'brand_namespace': true, 'raw': 'member_id'},
+        {'id_type': 'phone', 'raw': 'phone', 'normalized': 'phone'},
+        {'id_type': 'wechat_openid', 'namespace': 'appid', 'raw': 'openid'},
+        {'id_type': 'wechat_unionid', 'namespace': "'wechat_open_platform'", 'raw': 'unionid'}]},
   ]) }}
 {% endmacro %}
 

@@ -32,6 +32,7 @@
         'eshop_orders': 'brand',
         'pos_sales': 'coalesce(brand, store_name)',
         'crm_members': 'brand',
+        'guide_tags': 'brand',
     }) }}
 {%- endmacro %}
 

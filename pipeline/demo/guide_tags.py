@@ -6,7 +6,8 @@ catalog (seeds/guides/manual_tag_catalog.csv).
 The customer is named by the member card shown at the till, else by the phone
 given. The mess the contract names: values spelled with spaces, in full width
 or by their Chinese label; tag codes and values the catalog does not hold; an
-event id re-sent the next day; clears. Most days come as CSV, every seventh
+event id re-sent the next day; clears; a guide at another brand's counter
+tagging the customer by phone. Most days come as CSV, every seventh
 as JSON Lines.
 """
 
@@ -34,6 +35,7 @@ RATES = {
     "unknown_tag": 0.01,
     "unknown_value": 0.01,
     "resent": 0.02,  # the same event id again in the next day's file
+    "other_brand": 0.02,  # a guide of another brand's counter tags the customer by phone: quarantined
 }
 JSONL_EVERY_DAYS = 7
 
@@ -60,7 +62,12 @@ def _render(world: World, sales: pl.DataFrame, tags: pl.DataFrame, rng: np.rando
     n = sales.height
     if n == 0:
         return daily.empty_frame(delivered_headers("guide_tags"))
-    brand = daily.lookup([b.code for b in BRANDS], sales["brand"].to_numpy())
+    codes = [b.code for b in BRANDS]
+    brand_index = sales["brand"].to_numpy()
+    uses_card = sales["card"].is_not_null()
+    # A member card is the brand's own; a phone can be typed in at any counter.
+    other_brand = chance(rng, RATES["other_brand"], n) & ~uses_card.to_numpy()
+    brand = daily.lookup(codes, np.where(other_brand, (brand_index + 1) % len(codes), brand_index))
     # One catalog row per event: a tag of the brand and one of its values.
     pick = rng.random(n)
     rows = []
@@ -83,7 +90,6 @@ def _render(world: World, sales: pl.DataFrame, tags: pl.DataFrame, rng: np.rando
         pl.when(pl.Series(values=chance(rng, RATES["unknown_tag"], n))).then(pl.lit("hobby")).otherwise(chosen["tag_code"])
     ).to_series()
     clear = chance(rng, RATES["clear"], n)
-    uses_card = sales["card"].is_not_null()
     store = sales["store"].to_numpy()
     tagged_s = sales["created_s"].to_numpy() + rng.integers(60, 1800, n)  # after the sale
     return pl.DataFrame(

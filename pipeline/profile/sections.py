@@ -53,6 +53,7 @@ def build_profile(home: Home, match: Match, timeline_limit: int = TIMELINE_LIMIT
             _memberships(con, tables, match.oneid),
             _person_tags(con, tables, match.oneid),
             _brand_tags(con, tables, match.oneid),
+            _manual_tags(con, tables, match.oneid),
             _audiences(con, tables, match.oneid),
             _eligibility(con, tables, match.oneid),
             _timeline(con, tables, match.oneid, timeline_limit),
@@ -146,6 +147,25 @@ def _brand_tags(con: duckdb.DuckDBPyConnection, tables: set[str], oneid: str) ->
          "is_member", "valid_orders", "monetary", "value_level"),
         "order by brand",
     )
+
+
+def _manual_tags(con: duckdb.DuckDBPyConnection, tables: set[str], oneid: str) -> Section:
+    """What the brands' shop assistants recorded, current tags only (person_brand_manual_tags)."""
+    title = "Manual tags"
+    if "person_brand_manual_tags" not in tables:
+        return _missing(title, "person_brand_manual_tags")
+    columns, rows = _query(
+        con,
+        """
+        select brand, tag_name_zh || ' ' || tag_code as tag, value_label_zh || ' ' || tag_value as value,
+               guide_id as guide, store_code as store, tagged_at + interval 8 hour as tagged_china_time
+        from person_brand_manual_tags
+        where oneid = ?
+        order by brand, tag_code
+        """,
+        [oneid],
+    )
+    return Section(title, columns, rows)
 
 
 def _audiences(con: duckdb.DuckDBPyConnection, tables: set[str], oneid: str) -> Section:

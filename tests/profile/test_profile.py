@@ -119,3 +119,17 @@ def test_missing_marts_are_reported_not_fatal(published_home: Home, buyer: dict[
 def test_unknown_person_exits_with_one_line(published_home: Home) -> None:
     result = CliRunner().invoke(app, ["profile", "nobody@example.invalid", "--home", str(published_home.root)])
     assert result.exit_code == PersonNotFound.exit_code
+
+
+def test_profile_shows_the_shop_assistants_current_tags(published_home: Home) -> None:
+    with duckdb.connect(str(published_home.warehouse), read_only=True) as con:
+        oneid, brand, tag_code, tag_value, guide_id = con.execute(
+            "select oneid, brand, tag_code, tag_value, guide_id from person_brand_manual_tags order by oneid limit 1"
+        ).fetchone()
+    section = build_profile(published_home, find_person(published_home, oneid)).section("Manual tags")
+    assert section.is_available
+    rows = [dict(zip(section.columns, row)) for row in section.rows]
+    assert any(
+        r["brand"] == brand and r["tag"].endswith(tag_code) and r["value"].endswith(tag_value) and r["guide"] == guide_id
+        for r in rows
+    ), rows

@@ -14,6 +14,7 @@
     'aud_interest_not_purchased_30d',
     'aud_backflow_high_conversion',
     'aud_svip_care',
+    'aud_sensitive_skin_guide_tagged',
 ] %}
 
 with

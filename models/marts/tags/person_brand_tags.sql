@@ -1,8 +1,9 @@
 {#- One row per OneID and brand the person has touched (an order, an App
-    event, a membership, or an AIPL stage): the brand-level tags that brand
-    teams and audiences select from (docs/tags.md). A brand known only
-    through AIPL evidence (an ad impression, a campaign touch) is a
-    prospect without interaction on the other tags. -#}
+    event, a membership, an AIPL stage, or a manual tag a guide of the brand
+    set): the brand-level tags that brand teams and audiences select from
+    (docs/tags.md). A brand known only through AIPL evidence (an ad
+    impression, a campaign touch) or a guide's tag is a prospect without
+    interaction on the other tags. -#}
 
 with
 
@@ -30,11 +31,31 @@ brand_aipl as (
 
 ),
 
+manual_tags as (
+
+    select * from {{ ref('person_brand_manual_tags') }}
+
+),
+
+-- A person's current manual tags within the brand as one sorted text: `tag=value,...`.
+brand_manual_tags as (
+
+    select
+        oneid,
+        brand,
+        {{ sorted_distinct_list(dbt.concat(['tag_code', "'='", 'tag_value'])) }} as manual_tags
+    from manual_tags
+    group by oneid, brand
+
+),
+
 pairs as (
 
     select oneid, brand from brand_lifecycle
     union
     select oneid, brand from brand_aipl
+    union
+    select oneid, brand from brand_manual_tags
 
 ),
 
@@ -72,6 +93,9 @@ final as (
         brand_value.value_percentile,
         coalesce(brand_value.value_level, 'none') as value_level,
 
+        ---------- what the brand's shop assistants recorded (person_brand_manual_tags)
+        brand_manual_tags.manual_tags,
+
         {{ business_date() }} as business_date
     from pairs
     left join brand_lifecycle
@@ -86,6 +110,9 @@ final as (
     left join brand_aipl
         on pairs.oneid = brand_aipl.oneid
         and pairs.brand = brand_aipl.brand
+    left join brand_manual_tags
+        on pairs.oneid = brand_manual_tags.oneid
+        and pairs.brand = brand_manual_tags.brand
 
 )
 

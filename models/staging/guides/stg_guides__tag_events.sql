@@ -26,6 +26,10 @@ renamed as (
         {{ clean_text('id_type') }} as id_type,
         {{ clean_text('id_value') }} as id_value,
         {{ clean_text('appid') }} as appid,
+        case when {{ clean_text('id_type') }} = 'member_id' then {{ clean_text('id_value') }} end as member_id,
+        case when {{ clean_text('id_type') }} = 'phone' then {{ clean_text('id_value') }} end as phone,
+        case when {{ clean_text('id_type') }} = 'openid' then {{ clean_text('id_value') }} end as openid,
+        case when {{ clean_text('id_type') }} = 'unionid' then {{ clean_text('id_value') }} end as unionid,
 
         ---------- the tag, as the guide app spelled it
         {{ clean_text('brand') }} as brand,
@@ -59,6 +63,16 @@ final as (
         id_type,
         id_value,
         appid,
+
+        ---------- the identifier in the column of its type, as identity reads
+        -- every source (macro identity_record_sources)
+        member_id,
+        phone,
+        {{ normalize_cn_mobile('phone') }} as phone_normalized,
+        {{ cn_mobile_rejection('phone') }} as phone_rejection,
+        openid,
+        unionid,
+
         brand,
         tag_code,
         {{ comparison_key('tag_code') }} as tag_code_key,
