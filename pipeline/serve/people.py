@@ -31,6 +31,10 @@ MEMBERSHIP_FIELDS = (
     "programme", "brand", "member_type", "member_status", "tier_name", "group_tier_code",
     "points", "group_points", "joined_at", "is_current",
 )
+MANUAL_TAG_FIELDS = (
+    "brand", "tag_code", "tag_name_zh", "tag_name_en", "tag_value", "value_label_zh", "value_label_en",
+    "guide_id", "store_code", "tagged_at", "tag_event_id",
+)
 ELIGIBILITY_FIELDS = (
     "campaign_id", "channel", "brand", "is_eligible", "ineligibility_reasons", "taken_by_campaign_id",
 )
@@ -250,7 +254,7 @@ def _manual_tags(reader: Reader, oneid: str, visible: list[str], notes: list[str
     """Shop assistants' current tags (mart person_brand_manual_tags), per visible brand."""
     if not reader.night.has(MANUAL_TAGS):
         return _missing(MANUAL_TAGS, notes)
-    columns = _present(reader.night, MANUAL_TAGS, tuple(c for c in reader.night.columns[MANUAL_TAGS] if c != "oneid"))
+    columns = _present(reader.night, MANUAL_TAGS, MANUAL_TAG_FIELDS)
     return records(reader.cursor.execute(
         f"select {columns} from {MANUAL_TAGS} where oneid = ? and list_contains(?, brand) order by brand, tag_code",
         [oneid, visible],
