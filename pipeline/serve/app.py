@@ -82,8 +82,8 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         """Liveness: the process answers. No token needed."""
         return {"status": "ok"}
 
-    @app.get("/v1/ready", tags=["service"])
-    def ready(token: Annotated[Token, Depends(authorized(None))]) -> Any:
+    @app.get("/v1/ready", tags=["service"], dependencies=[Depends(authorized(None))])
+    def ready() -> Any:
         """Readiness: both published files are open; the business date of the night they hold (503 before)."""
         try:
             night = published.night()
