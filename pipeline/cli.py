@@ -359,6 +359,77 @@ def profile(
     guarded(body)
 
 
+@app.command()
+def serve(
+    home: HomeOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve brand-scoped profiles, audiences and guide tags over HTTP (docs/api.md)."""
+    from pipeline.serve.app import serve as serve_api
+
+    guarded(lambda: serve_api(Home.resolve(home), host, port))
+
+
+token_app = typer.Typer(help="API tokens of `oneid serve` (docs/api.md).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+def _names(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Who holds the token (e.g. lingfeng-guide-app).")],
+    brands: Annotated[str, typer.Option(help="Brands it may read and write for, comma-separated.")],
+    scopes: Annotated[
+        str, typer.Option(help="Comma-separated: profiles:read, audiences:read, guide_tags:write.")
+    ] = "profiles:read",
+    home: HomeOption = None,
+) -> None:
+    """Create a token and print it once (only its SHA-256 is stored)."""
+    from pipeline.serve.brand_scope import check_brands
+    from pipeline.serve.tokens import TokenStore
+
+    def body() -> None:
+        resolved = Home.resolve(home)
+        check_brands(resolved, _names(brands))
+        secret = TokenStore.for_home(resolved).create(name, _names(brands), _names(scopes))
+        err.print(f"token {name!r} created; it is shown only now:")
+        out.print(secret, highlight=False, soft_wrap=True)
+
+    guarded(body)
+
+
+@token_app.command("list")
+def token_list(home: HomeOption = None) -> None:
+    """List tokens: name, brands, scopes, created (never a secret)."""
+    from rich.table import Table
+
+    from pipeline.serve.tokens import TokenStore
+
+    def body() -> None:
+        table = Table("name", "brands", "scopes", "created")
+        for token in TokenStore.for_home(Home.resolve(home)).tokens():
+            table.add_row(token.name, ",".join(token.brands), ",".join(token.scopes), token.created_at)
+        out.print(table)
+
+    guarded(body)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")], home: HomeOption = None) -> None:
+    """Revoke a token; a running server refuses it from its next request."""
+    from pipeline.serve.tokens import TokenStore
+
+    def body() -> None:
+        TokenStore.for_home(Home.resolve(home)).revoke(name)
+        out.print(f"token {name!r} revoked")
+
+    guarded(body)
+
+
 @app.command("exit-codes")
 def exit_codes() -> None:
     """List the exit codes and what each means."""

@@ -1,0 +1,1 @@
+"""`oneid serve`: a brand-scoped HTTP API over the published night (docs/api.md)."""
