@@ -141,3 +141,18 @@ def test_every_oneid_has_the_one_oneid_pattern(published_home: Home) -> None:
     assert oneids and all(ONEID_PATTERN.fullmatch(oneid) for oneid in oneids)
     assert looks_like_oneid(f" {oneids[0].lower()} ")
     assert not looks_like_oneid("OID12345") and not looks_like_oneid(oneids[0][:-1])
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [("map_identifier_oneid", "identifier_hash"), ("dim_person", "oneid"), ("person_tags", "oneid"),
+     ("person_brand_tags", "oneid"), ("campaign_eligibility", "oneid"), ("aud_middle_aged_40_60", "oneid")],
+)
+def test_look_up_tables_are_stored_in_key_order(published_home: Home, table: str, key: str) -> None:
+    """DuckDB finds a key in one row group only in a table stored in key order (macro stored_in_order_of)."""
+    with duckdb.connect(str(published_home.warehouse), read_only=True) as con:
+        rows, out_of_order = con.execute(
+            f"select count(*), count(*) filter (where previous > {key})"
+            f" from (select {key}, lag({key}) over (order by rowid) as previous from {table})"
+        ).fetchone()
+    assert rows > 1 and out_of_order == 0
