@@ -96,7 +96,7 @@ def identifier_key(lookup: Lookup, night: PublishedNight, scope: BrandScope) -> 
 def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> str:
     if lookup.kind == "oneid":
         if not looks_like_oneid(lookup.value):
-            raise BadLookup("oneid is not a OneID (OID followed by letters and digits)")
+            raise BadLookup("oneid is not a OneID (OID and 20 of the letters BCDEFGHIJKLNRTUV)")
         # dim_person has one row per OneID and is read by OneID anyway (docs/benchmarks.md, "Serving").
         row = reader.cursor.execute(
             "select oneid from dim_person where oneid = ?", [lookup.value.strip().upper()]

@@ -164,7 +164,8 @@ def test_a_missing_scope_or_a_brand_outside_the_token_is_403(server: Server, tok
 
 def test_unknown_people_audiences_and_tags_are_404(server: Server, tokens: dict[str, str]) -> None:
     assert lookup(server, tokens["all"], phone="19999999999").status == 404
-    assert lookup(server, tokens["all"], oneid="OIDNOSUCHPERSON").status == 404
+    assert lookup(server, tokens["all"], oneid="OID" + "B" * 20).status == 404
+    assert lookup(server, tokens["all"], oneid="OIDNOSUCHPERSON").status == 422, "not the form of a OneID"
     assert server.get("/v1/audiences/no_such_audience", tokens["all"]).status == 404
     assert server.get("/v1/tags/no_such_tag/distribution", tokens["all"]).status == 404
     assert server.get("/v1/tags/rfm_segment/distribution", tokens["all"], audience="no_such_audience").status == 404
