@@ -6,7 +6,10 @@
     record: the SQL expression of the record's key within its source;
     at: when the record happened (profiles: the delivery date of their
     latest version); profile: the source is a current state, which still
-    asserts its identifiers on the business date.
+    asserts its identifiers on the business date; person_brand (default
+    true): false when the record's brand is not a brand the person appeared
+    in (a guide tag names the brand whose guide typed the identifier, and
+    may be refused downstream), so int_record_brands leaves it out.
     Per identifier column: id_type; namespace, a SQL expression (default
     'global'); brand_namespace, true when that expression is a brand, shop
     or store name to resolve to a brand (int_brand_names); raw, the delivered
@@ -57,7 +60,7 @@
         {'id_type': 'crm_member_id', 'namespace': 'brand', 'brand_namespace': true, 'raw': 'member_id'},
         {'id_type': 'phone', 'raw': 'phone', 'normalized': 'phone'},
         {'id_type': 'email', 'raw': 'email', 'normalized': 'email'}]},
-    {'source': 'guide_tags', 'model': 'stg_guides__tag_events', 'record': 'tag_event_id', 'at': 'tagged_at', 'profile': false,
+    {'source': 'guide_tags', 'model': 'stg_guides__tag_events', 'record': 'tag_event_id', 'at': 'tagged_at', 'profile': false, 'person_brand': false,
      'identifiers': [
         {'id_type': 'crm_member_id', 'namespace': 'brand', 'brand_namespace': true, 'raw': 'member_id'},
         {'id_type': 'phone', 'raw': 'phone', 'normalized': 'phone'},

@@ -94,7 +94,9 @@ def checked_event(tag: GuideTag, night: PublishedNight, scope: BrandScope, now: 
     if tagged_at.tzinfo is None:
         tagged_at = tagged_at.replace(tzinfo=CHINA)
     event = {
-        "tag_event_id": tag.tag_event_id.strip() if tag.tag_event_id else str(uuid.uuid4()),
+        # Staging counts an event id once, whoever sent it first: a caller's own id is
+        # written under its brand, so that one brand's token cannot pre-empt another's events.
+        "tag_event_id": f"{brand}:{tag.tag_event_id.strip()}" if tag.tag_event_id else str(uuid.uuid4()),
         "brand": brand,
         "store_code": tag.store_code.strip() if tag.store_code else None,
         "guide_id": tag.guide_id.strip(),
@@ -115,7 +117,7 @@ def _catalog_tag(night: PublishedNight, brand: str, code: str) -> CatalogTag:
     found = [t for t in tags.values() if comparison_key(t.tag_code) == comparison_key(code)]
     if not found:
         raise TagRefused(
-            f"tag_code {code!r} is not in brand {brand!r}'s manual-tag catalog; its tags: {', '.join(sorted(tags)) or 'none'}"
+            f"tag_code is not in brand {brand!r}'s manual-tag catalog; its tags: {', '.join(sorted(tags)) or 'none'}"
         )
     return found[0]
 
@@ -127,7 +129,7 @@ def _catalog_value(tag: CatalogTag, brand: str, event: GuideTag) -> str:
     matches = {v.tag_value for v in tag.values if key in {comparison_key(v.tag_value), comparison_key(v.label_zh), comparison_key(v.label_en)}}
     if len(matches) != 1:
         allowed = ", ".join(f"{v.tag_value} ({v.label_zh}, {v.label_en})" for v in tag.values)
-        raise TagRefused(f"tag_value {event.tag_value!r} is not a value of {brand}/{tag.tag_code}; allowed: {allowed}")
+        raise TagRefused(f"tag_value is not a value of {brand}/{tag.tag_code}; allowed: {allowed}")
     return matches.pop()
 
 

@@ -111,6 +111,9 @@ def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> str:
     return row[0]
 
 
+_ACTIVITY_FIELDS = ("sources", "record_count", "first_seen_at", "last_seen_at")
+
+
 def person_profile(reader: Reader, scope: BrandScope, oneid: str, found_by: str) -> dict[str, Any]:
     """The person as this token may see them; PersonNotFound when they belong only to hidden brands.
 
@@ -119,11 +122,13 @@ def person_profile(reader: Reader, scope: BrandScope, oneid: str, found_by: str)
     """
     notes: list[str] = []
     relationships = _relationships(reader, oneid)
-    if relationships and not relationships & scope.visible:
-        raise PersonNotFound(f"no person holds this {found_by}")
     memberships = _memberships(reader, oneid, notes)
     brand_tags = _brand_tags(reader, oneid, notes)
+    # Every brand that knows the person: relationships, memberships, and brand tags
+    # (orders, App events, AIPL evidence): known only to hidden brands is not found.
     activity = relationships | {row["brand"] for row in memberships + brand_tags if row["brand"]}
+    if activity and not activity & scope.visible:
+        raise PersonNotFound(f"no person holds this {found_by}")
     group_visible = not activity & scope.hidden
     if not group_visible:
         notes.append(
@@ -141,7 +146,7 @@ def person_profile(reader: Reader, scope: BrandScope, oneid: str, found_by: str)
         "business_date": reader.night.business_date,
         "group_data_withheld": not group_visible,
         "person": _person(reader, oneid, scope) if group_visible else None,
-        "identifiers": _identifiers(reader, oneid, scope, notes),
+        "identifiers": _identifiers(reader, oneid, scope, notes, with_activity=group_visible),
         "memberships": [row for row in memberships if shown(row)],
         "tags": _person_tags(reader, oneid, notes) if group_visible else None,
         "brand_tags": [row for row in brand_tags if row["brand"] in scope.visible],
@@ -189,7 +194,9 @@ def _person(reader: Reader, oneid: str, scope: BrandScope) -> dict[str, Any] | N
     return person
 
 
-def _identifiers(reader: Reader, oneid: str, scope: BrandScope, notes: list[str]) -> list[dict[str, Any]]:
+def _identifiers(
+    reader: Reader, oneid: str, scope: BrandScope, notes: list[str], with_activity: bool
+) -> list[dict[str, Any]]:
     """The person's identifiers, masked: their hashes by OneID from the restricted store
     (no raw value is read), then their rows of map_identifier_oneid by hash.
 
@@ -213,11 +220,15 @@ def _identifiers(reader: Reader, oneid: str, scope: BrandScope, notes: list[str]
     )
     rows = records(reader.cursor.execute(f"select * from ({one_each}) order by id_type, namespace, first_seen_at", hashes))
     # A member id or Tmall ouid is namespaced by its brand, an openid by its app's brand.
-    return [
+    shown = [
         row for row in rows
         if (row["id_type"] not in _BRAND_NAMESPACED or row["namespace"] in scope.visible)
         and (row["id_type"] != "wechat_openid" or reader.night.app_brands.get(row["namespace"]) in scope.visible)
     ]
+    if with_activity:
+        return shown
+    # Sources, record counts and dates would count the hidden brands' records too.
+    return [{k: v for k, v in row.items() if k not in _ACTIVITY_FIELDS} for row in shown]
 
 
 def _memberships(reader: Reader, oneid: str, notes: list[str]) -> list[dict[str, Any]]:

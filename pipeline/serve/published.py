@@ -98,13 +98,15 @@ class PublishedFiles:
         with self._lock:
             current = self._current
             # One request opens a new night; the others keep reading the old one meanwhile.
-            if current is not None and (current.file_ids == ids or self._opening):
+            # Publish renames the restricted store first and the warehouse last: a new
+            # night is there only when the warehouse changed, never a mixed pair.
+            if current is not None and (current.file_ids[0] == ids[0] or self._opening):
                 current.readers += 1
                 return current
             self._opening = True
         try:
             fresh = _open(self.home, ids)
-        except (duckdb.Error, OSError) as failure:
+        except Exception as failure:  # whatever went wrong, the previous night still serves
             with self._lock:
                 self._opening = False
                 if self._current is None:

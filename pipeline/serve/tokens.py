@@ -9,12 +9,15 @@ so a new or revoked token takes effect without a restart.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,20 +82,36 @@ class TokenStore:
         unknown = [s for s in scopes if s not in SCOPES]
         if unknown or not scopes:
             raise ConfigurationError(f"scopes must be some of {', '.join(SCOPES)}; got {', '.join(scopes) or 'none'}")
-        existing = self.tokens()
-        if any(t.name == name for t in existing):
-            raise ConfigurationError(f"a token named {name!r} exists; revoke it first")
-        secret = _SECRET_PREFIX + secrets.token_urlsafe(32)
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        token = Token(name, tuple(dict.fromkeys(brands)), tuple(dict.fromkeys(scopes)), created, _digest(secret))
-        self._write([*existing, token])
+        with self._changing():
+            existing = self.tokens()
+            if any(t.name == name for t in existing):
+                raise ConfigurationError(f"a token named {name!r} exists; revoke it first")
+            secret = _SECRET_PREFIX + secrets.token_urlsafe(32)
+            created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            token = Token(name, tuple(dict.fromkeys(brands)), tuple(dict.fromkeys(scopes)), created, _digest(secret))
+            self._write([*existing, token])
         return secret
 
     def revoke(self, name: str) -> None:
-        existing = self.tokens()
-        if not any(t.name == name for t in existing):
-            raise ConfigurationError(f"no token named {name!r} in {self.path}")
-        self._write([t for t in existing if t.name != name])
+        with self._changing():
+            existing = self.tokens()
+            if not any(t.name == name for t in existing):
+                raise ConfigurationError(f"no token named {name!r} in {self.path}")
+            self._write([t for t in existing if t.name != name])
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """One change at a time across processes: two `oneid token` commands that
+        read, change and write the file at once would lose one change (a revoked
+        token coming back)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.chmod(0o700)
+        with open(self.path.with_name(f".{self.path.name}.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def authenticate(self, secret: str) -> Token | None:
         """The token whose secret this is, as the store holds it now."""

@@ -78,7 +78,7 @@ def people(published_home: Home) -> dict[str, tuple[str, ...]]:
                      and o.oneid not in (select oneid from int_tags__lifecycle where scope = 'qingdai')
                    order by o.value limit 1"""
             ),
-            # a phone of a person with no member id of qingdai: the new member's phone
+            # a phone of a qingdai customer: the new member's phone
             "joiner": one(
                 """select o.value, o.oneid from int_identifier_oneids as o
                    where o.id_type = 'phone'
@@ -168,6 +168,11 @@ def test_current_tags_per_person_and_brand(tagged_home: Home, people: dict[str, 
     assert "skin_type=sensitive" in manual
     audience = {row[0] for row in query(tagged_home, "select oneid from aud_sensitive_skin_guide_tagged where brand = 'qingdai'")}
     assert member_oneid in audience
+    # A member id a guide typed is no membership, and a refused tag is no brand of the person.
+    (new_oneid,) = query(tagged_home, "select oneid from person_brand_manual_tags where tag_event_id = 'T-NEW'")[0]
+    assert query(tagged_home, "select * from restricted.int_person_memberships where oneid = ?", [new_oneid]) == []
+    (brands,) = query(tagged_home, "select coalesce(brands, '') from dim_person where oneid = ?", [people["other_brand"][1]])[0]
+    assert "qingdai" not in brands.split(",")
 
 
 def test_a_member_id_no_member_holds_yet_joins_its_person_later(
@@ -183,15 +188,12 @@ def test_a_member_id_no_member_holds_yet_joins_its_person_later(
     deliver(home, "guide_tags", SECOND, "guide_app.csv",
             [event("T-NEW", id_type="member_id", id_value=NEW_MEMBER, tag_code="skin_type", tag_value="oily")])
     execute(home, "run", SECOND)
-    rows = query(home, "select oneid, tag_value from person_brand_manual_tags where tag_event_id = 'T-NEW'")
-    (joined_oneid,) = query(home, "select oneid from map_identifier_oneid where oneid in (?, ?) limit 1",
-                            [joiner_oneid, new_oneid])[0]
-    assert rows == [(joined_oneid, "dry")]
-    assert {joined_oneid} <= {joiner_oneid, new_oneid}
-    (owners,) = query(
+    owners = query(
         home,
-        "select count(distinct oneid) from restricted.int_identifier_oneids"
+        "select distinct oneid from restricted.int_identifier_oneids"
         " where (id_type = 'crm_member_id' and namespace = 'qingdai' and value = ?) or (id_type = 'phone' and value = ?)",
         [NEW_MEMBER, joiner_phone],
-    )[0]
-    assert owners == 1, "the new member id and the phone are one person now"
+    )
+    assert len(owners) == 1, "the new member id and the phone are one person now"
+    rows = query(home, "select oneid, tag_value from person_brand_manual_tags where tag_event_id = 'T-NEW'")
+    assert rows == [(owners[0][0], "dry")], "the tag follows its person; the re-sent id changed nothing"

@@ -30,7 +30,25 @@ ALL_SCOPES = "profiles:read,audiences:read,guide_tags:write"
 
 @pytest.fixture(scope="module")
 def home(published_home: Home, tmp_path_factory: pytest.TempPathFactory) -> Home:
-    return copy_home(published_home, tmp_path_factory.mktemp("serve"))
+    """The published night, where one person known only to beian (member and buyer) loses
+    the membership and relationship rows: beian knows them by their orders alone, as a
+    buyer who gave a phone at the till (the small home has no such person of its own)."""
+    home = copy_home(published_home, tmp_path_factory.mktemp("serve"))
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        only_beian = {o for o, in con.execute(
+            "select oneid from person_brand_tags group by oneid having bool_and(brand = 'beian')"
+        ).fetchall()}
+    with duckdb.connect(str(home.restricted)) as con:
+        (buyer,) = con.execute(
+            """select min(oneid) from int_activation__person_brands
+               where oneid in (select unnest(?)) and oneid in (select oneid from int_identifier_oneids where id_type = 'phone')
+                 and oneid not in (select oneid from int_activation__person_brands where brand <> 'beian')""",
+            [sorted(only_beian)],
+        ).fetchone()
+        assert buyer is not None
+        con.execute("delete from int_activation__person_brands where oneid = ?", [buyer])
+        con.execute("delete from int_person_memberships where oneid = ?", [buyer])
+    return home
 
 
 @pytest.fixture(scope="module")
@@ -79,15 +97,23 @@ def people(home: Home) -> dict[str, Any]:
         lingfeng_member = con.execute(
             "select value from int_identifier_oneids where id_type = 'crm_member_id' and namespace = 'lingfeng' order by value limit 1"
         ).fetchone()[0]
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        # Known to a brand without a relationship (a buyer by phone): the brands of person_brand_tags.
+        activity = dict(con.execute("select oneid, list(distinct brand order by brand) from person_brand_tags group by 1").fetchall())
     shared = {"lingfeng", "xingye", "xiantian"}
     mixed = sorted(o for o, b in relationships if o in beian_members and shared & set(b) and o in phone_of)
-    beian_only = sorted(o for o, b in relationships if b == ["beian"] and o in phone_of)
-    assert mixed and beian_only, "the generated home has no beian member with a shared brand, or none only at beian"
+    related = dict(relationships)
+    beian_only = sorted(
+        o for o in phone_of if sorted(set(related.get(o, [])) | set(activity.get(o, []))) == ["beian"] and o in related
+    )
+    beian_buyer_only = sorted(o for o in phone_of if activity.get(o) == ["beian"] and o not in related)
+    assert mixed and beian_only and beian_buyer_only, "the home lacks a beian person of each kind"
     return {
         "phone_of": phone_of,
         "by_kind": by_kind,
         "mixed": mixed[0],
         "beian_only": beian_only[0],
+        "beian_buyer_only": beian_buyer_only[0],
         "lingfeng_member": lingfeng_member,
     }
 
@@ -178,6 +204,10 @@ def test_a_person_known_only_to_an_isolated_brand_is_404_to_other_brands(
     assert lookup(server, tokens["lingfeng"], phone=phone).status == 404
     assert lookup(server, tokens["lingfeng"], oneid=people["beian_only"]).status == 404
     assert lookup(server, tokens["beian"], phone=phone).body["oneid"] == people["beian_only"]
+    # Known to beian by its orders alone (no membership, no WeChat app): hidden all the same.
+    buyer_phone = people["phone_of"][people["beian_buyer_only"]]
+    assert lookup(server, tokens["lingfeng"], phone=buyer_phone).status == 404
+    assert lookup(server, tokens["beian"], phone=buyer_phone).body["oneid"] == people["beian_buyer_only"]
 
 
 @pytest.mark.parametrize(
@@ -372,7 +402,7 @@ def test_a_written_tag_is_delivered_and_loaded_by_the_next_night(
         body=_tag(id_value=member, tag_value=" 上午 ", tag_event_id="API-TEST-0001", tagged_at="2026-11-21T12:00:00+08:00"),
     )
     assert written.status == 202, written.text
-    assert written.body["tag_event_id"] == "API-TEST-0001" and written.body["tag_value"] == "morning"
+    assert written.body["tag_event_id"] == "lingfeng:API-TEST-0001" and written.body["tag_value"] == "morning"
     phone = people["phone_of"][people["mixed"]]
     by_phone = server.call(
         "POST", "/v1/guide-tags", tokens["lingfeng"],
@@ -383,7 +413,7 @@ def test_a_written_tag_is_delivered_and_loaded_by_the_next_night(
     assert stat.S_IMODE(delivered.stat().st_mode) == 0o600
     line = json.loads(delivered.read_text(encoding="utf-8"))
     assert line == {
-        "tag_event_id": "API-TEST-0001", "brand": "lingfeng", "store_code": "LF0001", "guide_id": "E00042",
+        "tag_event_id": "lingfeng:API-TEST-0001", "brand": "lingfeng", "store_code": "LF0001", "guide_id": "E00042",
         "id_type": "member_id", "id_value": member, "appid": None, "tag_code": "contact_time",
         "tag_value": "morning", "action": "set", "tagged_at": "2026-11-21T12:00:00+08:00",
     }
@@ -397,11 +427,11 @@ def test_a_written_tag_is_delivered_and_loaded_by_the_next_night(
     with duckdb.connect(str(home.restricted), read_only=True) as con:
         lake = str(home.source_raw("guide_tags") / "**" / "*.parquet")
         landed = con.execute(
-            "select count(*) from read_parquet(?, union_by_name = true) where tag_event_id = 'API-TEST-0001'", [lake]
+            "select count(*) from read_parquet(?, union_by_name = true) where tag_event_id = 'lingfeng:API-TEST-0001'", [lake]
         ).fetchone()[0]
         assert landed == 1
         accepted = con.execute(
-            "select brand, tag_code, tag_value, rejection from int_guides__tag_events where tag_event_id = 'API-TEST-0001'"
+            "select brand, tag_code, tag_value, rejection from int_guides__tag_events where tag_event_id = 'lingfeng:API-TEST-0001'"
         ).fetchall()
     assert accepted == [("lingfeng", "contact_time", "morning", None)]
     assert server.get("/v1/ready", tokens["lingfeng"]).body["business_date"] == written.body["delivery_date"]
@@ -411,17 +441,17 @@ def test_a_written_tag_is_the_persons_manual_tag_after_the_night(server: Server,
     member = {"member_id": people["lingfeng_member"], "brand": "lingfeng"}
     profile = lookup(server, tokens["lingfeng"], **member).body
     assert "person_brand_manual_tags is not in the published warehouse" not in profile["notes"]
-    tagged = [t for t in profile["manual_tags"] if t["tag_event_id"] == "API-TEST-0001"]
+    tagged = [t for t in profile["manual_tags"] if t["tag_event_id"] == "lingfeng:API-TEST-0001"]
     assert tagged == [{
         "brand": "lingfeng", "tag_code": "contact_time", "tag_name_zh": "偏好联系时间", "tag_name_en": "Preferred contact time",
         "tag_value": "morning", "value_label_zh": "上午", "value_label_en": "Morning", "guide_id": "E00042",
-        "store_code": "LF0001", "tagged_at": "2026-11-21T04:00:00", "tag_event_id": "API-TEST-0001",
+        "store_code": "LF0001", "tagged_at": "2026-11-21T04:00:00", "tag_event_id": "lingfeng:API-TEST-0001",
     }]
     crowd = server.get("/v1/tags/contact_time/distribution", tokens["lingfeng"], brand="lingfeng").body["values"]
     assert any(v["value"] == "morning" and v["label_zh"] == "上午" and v["people"] >= 1 for v in crowd)
     # lingfeng shares its customers group-wide: beian's token reads its manual tags too.
     shared = lookup(server, tokens["beian"], **member).body["manual_tags"]
-    assert "API-TEST-0001" in {t["tag_event_id"] for t in shared}
+    assert "lingfeng:API-TEST-0001" in {t["tag_event_id"] for t in shared}
 
 
 def uuid_like(text: str) -> bool:

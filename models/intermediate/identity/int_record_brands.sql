@@ -22,7 +22,7 @@ brand_names as (
 delivered_brands as (
 
     {%- set sources = [] -%}
-    {%- for source in identity_record_sources() if source.source in brand_columns -%}
+    {%- for source in identity_record_sources() if source.source in brand_columns and source.get('person_brand', true) -%}
     {%- do sources.append(source) -%}
     {%- endfor %}
     {% for source in sources %}

@@ -128,6 +128,8 @@ pos_only_cards as (
     from identifier_oneids
     where id_type = 'crm_member_id'
         and sources not like '%crm_members%'
+        -- shown at a till; a member id a guide typed (guide_tags) makes no membership
+        and sources like '%pos_sales%'
 
 ),
 
