@@ -197,3 +197,19 @@ def test_a_member_id_no_member_holds_yet_joins_its_person_later(
     assert len(owners) == 1, "the new member id and the phone are one person now"
     rows = query(home, "select oneid, tag_value from person_brand_manual_tags where tag_event_id = 'T-NEW'")
     assert rows == [(owners[0][0], "dry")], "the tag follows its person; the re-sent id changed nothing"
+
+
+def test_the_apis_comparison_key_is_the_macros(tagged_home: Home) -> None:
+    """`oneid serve` checks a tag against the catalog in Python before it queues it: its
+    comparison_key must give what macro comparison_key gave staging for the same text
+    (full-width, spaces, capitals, Chinese labels of the hostile inbox and the generator)."""
+    from pipeline.serve.guide_tag_writes import comparison_key
+
+    rows = query(
+        tagged_home,
+        "select tag_code, tag_code_key, tag_value, tag_value_key from restricted.stg_guides__tag_events",
+    )
+    pairs = [(text, key) for code, code_key, value, value_key in rows for text, key in ((code, code_key), (value, value_key))
+             if text is not None]
+    assert {"SKIN_TYPE", "Evening"} <= {text for text, _ in pairs}
+    assert [(text, comparison_key(text)) for text, _ in pairs] == pairs
