@@ -18,6 +18,11 @@ from pipeline.home import Home
 from pipeline.profile.lookup import Match
 
 TIMELINE_LIMIT = 25
+# What a membership shows (here and in the profile API): tier and points as delivered and on the group scale.
+MEMBERSHIP_FIELDS = (
+    "programme", "brand", "member_type", "member_status", "tier_name", "group_tier_code",
+    "points", "group_points", "joined_at", "is_current",
+)
 
 
 @dataclass
@@ -106,12 +111,7 @@ def _memberships(con: duckdb.DuckDBPyConnection, tables: set[str], oneid: str) -
     source = "restricted.int_person_memberships"
     if source not in tables:
         return _missing(title, "int_person_memberships")
-    return _pick(
-        con, title, source, oneid,
-        ("programme", "brand", "member_type", "member_status", "tier_name", "group_tier_code",
-         "points", "group_points", "joined_at", "is_current"),
-        "order by brand, programme",
-    )
+    return _pick(con, title, source, oneid, MEMBERSHIP_FIELDS, "order by brand, programme")
 
 
 def _pick(

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.keyed_hash import keyed_hash
 from pipeline.profile.normalize import looks_like_oneid, normalize_cn_mobile, normalize_email
+from pipeline.profile.sections import MEMBERSHIP_FIELDS
 from pipeline.serve.brand_scope import BrandForbidden, BrandScope
 from pipeline.serve.night import AUDIENCE_PREFIX, PublishedNight
 from pipeline.serve.published import Reader
@@ -26,10 +27,6 @@ MANUAL_TAGS = "person_brand_manual_tags"
 PERSON_FIELDS = (
     "name_masked", "gender", "city", "unified_tier_code", "unified_tier_label_zh", "total_points",
     "is_member", "member_brands", "member_since", "brands", "sources", "first_seen_at", "last_seen_at",
-)
-MEMBERSHIP_FIELDS = (
-    "programme", "brand", "member_type", "member_status", "tier_name", "group_tier_code",
-    "points", "group_points", "joined_at", "is_current",
 )
 MANUAL_TAG_FIELDS = (
     "brand", "tag_code", "tag_name_zh", "tag_name_en", "tag_value", "value_label_zh", "value_label_en",
