@@ -54,6 +54,11 @@ class Home:
         return self.warehouse_dir / "oneid.duckdb"
 
     @property
+    def profile_store(self) -> Path:
+        """What `oneid serve` looks people up in: the night's profiles as documents (pipeline/serve/profile_store.py)."""
+        return self.warehouse_dir / "profiles.sqlite"
+
+    @property
     def restricted_dir(self) -> Path:
         """Raw identifiers (phones, emails, device ids) live only here, readable by the pipeline's user."""
         return self.root / "restricted"

@@ -56,7 +56,9 @@ class BuildPlan:
         return extended
 
     def dbt_flags(self) -> list[str]:
-        return [] if self.incremental else ["--full-refresh"]
+        # Unit tests check the project's code, not the night's data: `make test` runs them
+        # (tests/test_dbt_unit_tests.py), a night does not (dbt's advice for production).
+        return [*([] if self.incremental else ["--full-refresh"]), "--exclude-resource-type", "unit_test"]
 
     def to_record(self) -> dict[str, Any]:
         return {

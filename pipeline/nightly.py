@@ -30,6 +30,7 @@ from pipeline.publish import BuildFiles, discard, discard_spark_warehouse, publi
 from pipeline.report.build import discard_staged_report, promote_report, staged_report_path, write_report
 from pipeline.run_record import RunRecord, StageRecord, history_rows, load_run_records, utc_now
 from pipeline.runlock import run_lock
+from pipeline.serve.profile_store import build_profile_store
 from pipeline.settings import WarehouseSettings
 from pipeline.spark_tables import copy_spark_tables, keep_restricted_tables
 from pipeline.state import discard_staged, promote, prune, stage_state_snapshots, write_state_schema_files
@@ -214,6 +215,18 @@ def _report(ctx: RunContext) -> StageResult:
     return {"charts": report.charts, "charts_with_data": report.charts_with_data}, {"report": str(staged)}
 
 
+def _profiles(ctx: RunContext) -> StageResult:
+    """The profile store `oneid serve` reads, from the new stores, published with them."""
+    summary = build_profile_store(
+        ctx.building.warehouse,
+        ctx.building.restricted,
+        ctx.building.profile_store,
+        ctx.run_id,
+        scratch=ctx.home.tmp,
+    )
+    return {"people": summary.people, "identifiers": summary.identifiers}, summary.to_record()
+
+
 def _publish(ctx: RunContext) -> StageResult:
     history = load_run_records(ctx.home)
     current = [r for r in history if r.run_id != ctx.run_id]
@@ -251,14 +264,15 @@ STAGES: dict[str, Stage] = {
         Stage("build", "dbt build (models and data tests) into a new warehouse file", _build),
         Stage("export", "media audience files of eligible people, staged for publish", _export),
         Stage("report", "the HTML report of the new warehouse, staged for publish", _report),
+        Stage("profiles", "the profile store the API looks people up in, staged for publish", _profiles),
         Stage("publish", "swap the new warehouse in atomically", _publish),
     )
 }
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "run": ("ingest", "validate", "build", "export", "report", "publish"),
+    "run": ("ingest", "validate", "build", "export", "report", "profiles", "publish"),
     "ingest": ("ingest", "validate"),
-    "build": ("build", "export", "report", "publish"),
+    "build": ("build", "export", "report", "profiles", "publish"),
 }
 
 

@@ -46,6 +46,7 @@ class BuildFiles:
 
     warehouse: Path
     restricted: Path
+    profile_store: Path
     spark_warehouse: Path
     spark_tables: Path
     published_spark_tables: Path
@@ -55,6 +56,7 @@ class BuildFiles:
         return cls(
             warehouse=home.building / f"oneid-{run_id}.duckdb",
             restricted=home.building / f"restricted-{run_id}.duckdb",
+            profile_store=home.building / f"profiles-{run_id}.sqlite",
             spark_warehouse=home.building / f"spark-{run_id}",
             spark_tables=home.building / f"{SPARK_TABLES_PREFIX}{run_id}",
             published_spark_tables=home.restricted_dir / f"{SPARK_TABLES_PREFIX}{run_id}",
@@ -88,13 +90,13 @@ def write_run_history(database: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def publish(home: Home, files: BuildFiles) -> Path:
-    """Atomically replace the restricted store, then the analyst warehouse.
+    """Atomically replace the restricted store, the profile store, then the analyst warehouse.
 
     A local Spark build's tables move next to the restricted store first:
     its build manifest names them (by run id), so a store that names tables
     which are not there never exists. Earlier nights' tables go last.
     """
-    for built in (files.warehouse, files.restricted):
+    for built in (files.warehouse, files.restricted, files.profile_store):
         if not built.is_file():
             raise StageFailed(f"nothing to publish: {built} does not exist")
         if _wal(built).exists():
@@ -107,6 +109,9 @@ def publish(home: Home, files: BuildFiles) -> Path:
     os.replace(files.restricted, home.restricted)
     _fsync(home.restricted_dir)
     home.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # The API opens a new night when the warehouse changes, and checks that the profile
+    # store names the warehouse's last run (pipeline/serve/published.py).
+    os.replace(files.profile_store, home.profile_store)
     os.replace(files.warehouse, home.warehouse)
     _fsync(home.warehouse_dir)
     for earlier in home.restricted_dir.glob(f"{SPARK_TABLES_PREFIX}*"):
@@ -116,7 +121,7 @@ def publish(home: Home, files: BuildFiles) -> Path:
 
 
 def discard(files: BuildFiles) -> None:
-    for built in (files.warehouse, files.restricted):
+    for built in (files.warehouse, files.restricted, files.profile_store):
         built.unlink(missing_ok=True)
         _wal(built).unlink(missing_ok=True)
     discard_spark_warehouse(files)

@@ -8,16 +8,17 @@ here: FastAPI reads the route signatures, whose dependencies are local.
 """
 
 
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
 import uvicorn
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pipeline.home import Home
@@ -105,7 +106,7 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         appid: Annotated[str | None, Query(description="the WeChat app of openid")] = None,
         unionid: str | None = None,
         oneid: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """A person's profile by exactly one identifier, as the token's brands may see it."""
         given = {
             k: v for k, v in
@@ -121,8 +122,9 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
             raise BadLookup("appid= goes only with openid")
         with published.reading() as reader:
             scope = BrandScope.of(token, reader.night)
-            found = find_oneid(reader, scope, Lookup(kind, value, brand, appid))
-            return person_profile(reader, scope, found, kind)
+            oneid, document = find_oneid(reader, scope, Lookup(kind, value, brand, appid))
+            # Serialized here, not by FastAPI's encoder: the profile is the API's hot path.
+            return _json(person_profile(reader, scope, oneid, document, kind))
 
     @app.get("/v1/audiences", tags=["audiences"])
     def audiences(token: Annotated[Token, Depends(authorized("audiences:read"))]) -> dict[str, Any]:
@@ -173,6 +175,12 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         }
 
     return app
+
+
+def _json(content: dict[str, Any]) -> Response:
+    # Dates (the business date) as ISO 8601; the stored sections are JSON already.
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=date.isoformat)
+    return Response(body.encode("utf-8"), media_type="application/json")
 
 
 def _errors(app: FastAPI) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.serve.brand_scope import BrandScope
 from pipeline.serve.night import AUDIENCE_PREFIX, PublishedNight
-from pipeline.serve.people import MANUAL_TAGS
+from pipeline.serve.night import MANUAL_TAGS
 from pipeline.serve.published import Reader
 from pipeline.serve.rows import records
 

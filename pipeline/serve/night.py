@@ -19,8 +19,9 @@ from pipeline.keyed_hash import keyed_hash
 WAREHOUSE = "oneid"
 RESTRICTED = "restricted"
 AUDIENCE_PREFIX = "aud_"
+MANUAL_TAGS = "person_brand_manual_tags"
 # Columns of the tag marts that identify a row rather than describe the person.
-_NOT_TAGS = {"oneid", "brand", "person_brand_id", "business_date"}
+NOT_TAGS = {"oneid", "brand", "person_brand_id", "business_date"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class CatalogTag:
 
 @dataclass(frozen=True)
 class PublishedNight:
+    run_id: str | None  # the run that published it (run_history)
     business_date: date | None
     warehouse_tables: frozenset[str]
     restricted_tables: frozenset[str]
@@ -58,7 +60,7 @@ class PublishedNight:
         return table in self.warehouse_tables
 
     def tag_columns(self, table: str) -> tuple[str, ...]:
-        return tuple(c for c in self.columns.get(table, ()) if c not in _NOT_TAGS)
+        return tuple(c for c in self.columns.get(table, ()) if c not in NOT_TAGS)
 
     @property
     def manual_tag_codes(self) -> set[str]:
@@ -80,8 +82,10 @@ def read_night(con: duckdb.DuckDBPyConnection) -> PublishedNight:
         tables[database].add(table)
         columns.setdefault(table if database == WAREHOUSE else f"{RESTRICTED}.{table}", []).append(column)
     warehouse = frozenset(tables[WAREHOUSE])
+    run_id, business_date = _last_run(con, warehouse)
     return PublishedNight(
-        business_date=_business_date(con, warehouse),
+        run_id=run_id,
+        business_date=business_date,
         warehouse_tables=warehouse,
         restricted_tables=frozenset(tables[RESTRICTED]),
         columns={t: tuple(c) for t, c in columns.items()},
@@ -104,17 +108,14 @@ def _hash_key_matches(con: duckdb.DuckDBPyConnection, restricted: frozenset[str]
     return row is None or keyed_hash(row[0]) == row[1]
 
 
-def _business_date(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> date | None:
-    """The night's business date: its own run_history row, else a tag mart's date."""
-    if "run_history" in tables:
-        row = con.execute(
-            "select business_date from oneid.run_history where status = 'succeeded' order by started_at desc limit 1"
-        ).fetchone()
-        if row:
-            return row[0]
-    if "person_tags" in tables:
-        return con.execute("select max(business_date) from oneid.person_tags").fetchone()[0]
-    return None
+def _last_run(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[str | None, date | None]:
+    """The run that published the night (its own run_history row) and its business date."""
+    if "run_history" not in tables:
+        return None, None
+    row = con.execute(
+        "select run_id, business_date from oneid.run_history where status = 'succeeded' order by started_at desc limit 1"
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def _catalog(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, CatalogTag]]:

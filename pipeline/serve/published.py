@@ -1,12 +1,16 @@
-"""Read-only connections to the published warehouse and restricted store that
-follow the nightly publish.
+"""Read-only connections to the published warehouse, restricted store and profile
+store that follow the nightly publish.
 
-Publish (pipeline/publish.py) replaces both files by atomic rename, so a new
-night is a new inode under the same path. Each request stats both paths; when
-either inode changed, the next request opens the new pair while requests
-already running finish on the old connection, which is closed when its last
-request ends. An open file keeps its inode alive after the rename, so no
-request fails because of a publish.
+Publish (pipeline/publish.py) replaces the files by atomic rename (the
+restricted store, the profile store, the warehouse last), so a new night is
+a new inode under the same path. Each request stats the warehouse and the
+profile store; when either changed, the request opens the new files while
+requests already running finish on the old connections, which are closed
+when their last request ends. An open file keeps its inode alive after the
+rename, so no request fails because of a publish. The profile store must
+name the warehouse's last run, or the files are not one night (a publish
+half-way, or cut short): the old night goes on serving, and the same files
+are not tried again until one of them changes.
 
 Both files are attached to a private in-memory DuckDB (never opened by path
 as the main database): DuckDB caches database instances by path within a
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,10 +32,12 @@ import duckdb
 
 from pipeline.home import Home
 from pipeline.serve.night import RESTRICTED, WAREHOUSE, PublishedNight, read_night
+from pipeline.serve.profile_store import StoreNight, document_of, oneid_of, open_store
 
 log = logging.getLogger("oneid.serve")
 
-FileIds = tuple[tuple[int, int], tuple[int, int]]  # (device, inode) of the warehouse and the restricted store
+FileId = tuple[int, int] | None  # (device, inode); None: no such file
+FileIds = tuple[FileId, FileId]  # the warehouse and the profile store
 
 
 class NotPublished(Exception):
@@ -42,18 +49,54 @@ class _Opened:
     """One published pair of files, open, and how many requests read it now."""
 
     connection: duckdb.DuckDBPyConnection
+    profiles: sqlite3.Connection
+    store: StoreNight
     file_ids: FileIds
     night: PublishedNight
     readers: int = 0
     retired: bool = False
+    # One SQLite connection for every request thread: each look-up is one short statement.
+    profiles_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def close(self) -> None:
+        self.connection.close()
+        self.profiles.close()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reader:
-    """What a request reads with: its own cursor, and the night it belongs to."""
+    """What a request reads with: the night it belongs to, its profile store, and a DuckDB
+    cursor of its own, opened when first used (a profile look-up needs none)."""
 
-    cursor: duckdb.DuckDBPyConnection
-    night: PublishedNight
+    opened: _Opened
+    _cursor: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def night(self) -> PublishedNight:
+        return self.opened.night
+
+    @property
+    def store(self) -> StoreNight:
+        return self.opened.store
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._cursor is None:
+            self._cursor = self.opened.connection.cursor()
+            self._cursor.execute(f"use {WAREHOUSE}")
+        return self._cursor
+
+    def oneid_of(self, identifier_hash: str) -> str | None:
+        with self.opened.profiles_lock:
+            return oneid_of(self.opened.profiles, identifier_hash)
+
+    def document_of(self, oneid: str) -> str | None:
+        with self.opened.profiles_lock:
+            return document_of(self.opened.profiles, oneid)
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
 
 
 @dataclass
@@ -62,23 +105,21 @@ class PublishedFiles:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _current: _Opened | None = None
     _opening: bool = False
+    _failed: FileIds | None = None  # the files that last failed to open as one night
 
     def file_ids(self) -> FileIds:
-        try:
-            warehouse, restricted = os.stat(self.home.warehouse), os.stat(self.home.restricted)
-        except FileNotFoundError:
-            raise NotPublished("no published warehouse and restricted store yet; run `oneid run` first") from None
-        return (warehouse.st_dev, warehouse.st_ino), (restricted.st_dev, restricted.st_ino)
+        if not (self.home.warehouse.is_file() and self.home.restricted.is_file()):
+            raise NotPublished("no published warehouse and restricted store yet; run `oneid run` first")
+        return _file_id(self.home.warehouse), _file_id(self.home.profile_store)
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
         opened = self._acquire()
-        cursor = opened.connection.cursor()
+        reader = Reader(opened)
         try:
-            cursor.execute(f"use {WAREHOUSE}")
-            yield Reader(cursor, opened.night)
+            yield reader
         finally:
-            cursor.close()
+            reader.close()
             self._release(opened)
 
     def night(self) -> PublishedNight:
@@ -90,7 +131,7 @@ class PublishedFiles:
             if self._current is not None:
                 self._current.retired = True
                 if self._current.readers == 0:
-                    self._current.connection.close()
+                    self._current.close()
                 self._current = None
 
     def _acquire(self) -> _Opened:
@@ -98,9 +139,7 @@ class PublishedFiles:
         with self._lock:
             current = self._current
             # One request opens a new night; the others keep reading the old one meanwhile.
-            # Publish renames the restricted store first and the warehouse last: a new
-            # night is there only when the warehouse changed, never a mixed pair.
-            if current is not None and (current.file_ids[0] == ids[0] or self._opening):
+            if current is not None and (current.file_ids == ids or ids == self._failed or self._opening):
                 current.readers += 1
                 return current
             self._opening = True
@@ -111,7 +150,7 @@ class PublishedFiles:
                 self._opening = False
                 if self._current is None:
                     raise NotPublished(f"the published files cannot be opened: {failure}") from None
-                # E.g. a file replaced again while it was being opened: read the old night, retry next request.
+                self._failed = ids
                 log.warning("could not open the newly published files (%s); still serving the previous night", failure)
                 self._current.readers += 1
                 return self._current
@@ -122,7 +161,7 @@ class PublishedFiles:
             if previous is not None:
                 previous.retired = True
                 if previous.readers == 0:
-                    previous.connection.close()
+                    previous.close()
         log.info("serving the night of %s", fresh.night.business_date)
         if not fresh.night.hash_key_matches:
             log.error("ONEID_HASH_KEY is not the key the published night hashed identifiers with: look-ups find no one")
@@ -132,7 +171,7 @@ class PublishedFiles:
         with self._lock:
             opened.readers -= 1
             if opened.retired and opened.readers == 0:
-                opened.connection.close()
+                opened.close()
 
 
 def _open(home: Home, ids: FileIds) -> _Opened:
@@ -143,10 +182,27 @@ def _open(home: Home, ids: FileIds) -> _Opened:
         connection.execute(f"attach {_quoted(home.warehouse)} as {WAREHOUSE} (read_only)")
         connection.execute(f"attach {_quoted(home.restricted)} as {RESTRICTED} (read_only)")
         connection.execute(f"use {WAREHOUSE}")
-        return _Opened(connection, ids, read_night(connection))
+        night = read_night(connection)
+        if not home.profile_store.is_file():
+            raise NotPublished("no published profile store yet; the next night writes it (`oneid run`)")
+        profiles, store = open_store(home.profile_store)
     except BaseException:
         connection.close()
         raise
+    if store.run_id != night.run_id:
+        profiles.close()
+        connection.close()
+        # A publish between its renames, or one cut short: the warehouse's run wins once its store is there.
+        raise NotPublished(f"the profile store is of run {store.run_id}, the warehouse of run {night.run_id}")
+    return _Opened(connection, profiles, store, ids, night)
+
+
+def _file_id(path: Path) -> FileId:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _quoted(path: Path) -> str:

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from pipeline.home import Home
+from pipeline.serve.profile_store import build_profile_store
 from tests.conftest import BASELINE_DATE, copy_home
 from tests.serve.server import Server, create_token, oneid
 
@@ -48,6 +49,10 @@ def home(published_home: Home, tmp_path_factory: pytest.TempPathFactory) -> Home
         assert buyer is not None
         con.execute("delete from int_activation__person_brands where oneid = ?", [buyer])
         con.execute("delete from int_person_memberships where oneid = ?", [buyer])
+    # The night's profile store, written again from the changed store as the night would.
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        (run_id,) = con.execute("select run_id from run_history order by started_at desc limit 1").fetchone()
+    build_profile_store(home.warehouse, home.restricted, home.profile_store, run_id, home.tmp)
     return home
 
 
@@ -134,7 +139,7 @@ def test_ready_names_the_published_business_date(server: Server, tokens: dict[st
     assert answer.body["business_date"] == BASELINE_DATE.isoformat()
 
 
-def test_not_ready_until_both_files_are_published(published_home: Home, tmp_path: Path) -> None:
+def test_not_ready_until_the_nights_files_are_published(published_home: Home, tmp_path: Path) -> None:
     empty = Home(tmp_path / "home").ensure()
     secret = create_token(empty, "ops", "lingfeng", "profiles:read")
     waiting = Server.start(empty, tmp_path / "serve.log")
@@ -145,6 +150,12 @@ def test_not_ready_until_both_files_are_published(published_home: Home, tmp_path
         assert waiting.get("/v1/ready", secret).status == 503
         assert waiting.get("/v1/people/lookup", secret, oneid="OID0").status == 503
         shutil.copy(published_home.restricted, empty.restricted)
+        assert waiting.get("/v1/ready", secret).status == 503  # no profile store yet
+        # A profile store of another run is not this night's.
+        build_profile_store(empty.warehouse, empty.restricted, empty.profile_store, "another-run", tmp_path)
+        answer = waiting.get("/v1/ready", secret)
+        assert answer.status == 503 and "another-run" in answer.body["detail"]
+        shutil.copy(published_home.profile_store, empty.profile_store)
         assert waiting.get("/v1/ready", secret).body == {"ready": True, "business_date": BASELINE_DATE.isoformat()}
     finally:
         waiting.stop()
@@ -341,14 +352,19 @@ def test_a_malformed_tag_is_422_without_echoing_it(server: Server, tokens: dict[
 
 
 def test_the_publish_switch_drops_no_request(server: Server, tokens: dict[str, str], people: dict[str, Any], home: Home) -> None:
-    """A new night replaces both files by rename while requests run: all succeed, then the new night answers."""
+    """A new night replaces the files by rename while requests run: all succeed, then the new night answers."""
     owner = people["by_kind"]["email"][2]
     renamed = home.warehouse.with_name("oneid.next.duckdb")
     shutil.copy(home.warehouse, renamed)
     with duckdb.connect(str(renamed)) as con:
         con.execute("update dim_person set city = 'Switchville' where oneid = ?", [owner])
+        con.execute(
+            "update run_history set run_id = 'next-night' where started_at = (select max(started_at) from run_history)"
+        )
     restricted = home.restricted.with_name("restricted.next.duckdb")
     shutil.copy(home.restricted, restricted)
+    profiles = home.profile_store.with_name("profiles.next.sqlite")
+    build_profile_store(renamed, restricted, profiles, "next-night", home.tmp)
     failures: list[str] = []
     cities: list[str | None] = []
     stop = threading.Event()
@@ -366,8 +382,9 @@ def test_the_publish_switch_drops_no_request(server: Server, tokens: dict[str, s
         asker.start()
     while len(cities) < 20 and not failures:
         time.sleep(0.05)
-    # As pipeline/publish.py does: the restricted store first, then the warehouse.
+    # As pipeline/publish.py does: the restricted store, the profile store, then the warehouse.
     os.replace(restricted, home.restricted)
+    os.replace(profiles, home.profile_store)
     os.replace(renamed, home.warehouse)
     seen = len(cities)
     while len(cities) < seen + 40 and not failures:
