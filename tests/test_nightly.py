@@ -90,14 +90,14 @@ def test_analyst_warehouse_holds_no_raw_phone_or_email(published_home: Home) -> 
     assert raw > 0, "the scan must be able to find phones where they are allowed"
     record = load_run_records(published_home)[-1]
     assert record.status == "succeeded"
-    assert [s.name for s in record.stages] == ["ingest", "validate", "build", "export", "report", "publish"]
+    assert [s.name for s in record.stages] == ["ingest", "validate", "build", "export", "report", "profiles", "publish"]
     assert all(s.seconds is not None and s.status == "succeeded" for s in record.stages)
     assert record.stages[0].rows["rows_landed"] > 0
     on_disk = json.loads(record.path(published_home).read_text())
     assert on_disk["run_id"] == record.run_id
 
 
-# "build" is covered by test_next_run_after_a_failed_night_succeeds: one build fewer.
+# The stages after "build" are covered by test_next_run_after_a_failed_night_succeeds: one build fewer.
 @pytest.mark.parametrize("failing_stage", ["ingest", "validate"])
 def test_failure_after_a_stage_leaves_yesterday_untouched(
     home_copy: Home, failing_stage: str, monkeypatch: pytest.MonkeyPatch
@@ -119,22 +119,23 @@ def test_failure_after_a_stage_leaves_yesterday_untouched(
 
 
 def test_next_run_after_a_failed_night_succeeds(home_copy: Home, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A night that fails after its build leaves yesterday untouched; the next night succeeds."""
+    """A night that fails after its build, exports, report and profile store (the last stage
+    before publish) leaves yesterday untouched; the next night succeeds."""
     before = snapshot(home_copy)
-    real = STAGES["build"]
+    real = STAGES["profiles"]
 
     def fail(ctx: nightly.RunContext):
         real.run(ctx)
-        raise StageFailed("injected failure after build")
+        raise StageFailed("injected failure after the profile store")
 
-    monkeypatch.setitem(STAGES, "build", Stage(real.name, real.description, fail))
+    monkeypatch.setitem(STAGES, "profiles", Stage(real.name, real.description, fail))
     with pytest.raises(StageFailed, match="injected"):
         execute(home_copy, "run", DEMO_END)
     assert snapshot(home_copy) == before
     failed = load_run_records(home_copy)[-1]
     assert failed.status == "failed" and failed.error["exit_code"] == StageFailed.exit_code
-    assert failed.stages[-1].name == "build" and failed.stages[-1].status == "failed"
-    monkeypatch.setitem(STAGES, "build", real)
+    assert failed.stages[-1].name == "profiles" and failed.stages[-1].status == "failed"
+    monkeypatch.setitem(STAGES, "profiles", real)
     record = execute(home_copy, "run", DEMO_END)
     assert record.status == "succeeded"
     assert record.stages[0].rows["rows_landed"] > 0, "the failed night's files are loaded again"
