@@ -222,7 +222,7 @@ def _profiles(ctx: RunContext) -> StageResult:
         ctx.building.restricted,
         ctx.building.profile_store,
         ctx.run_id,
-        scratch=ctx.home.tmp,
+        ctx.settings,
     )
     return {"people": summary.people, "identifiers": summary.identifiers}, summary.to_record()
 

@@ -1,7 +1,9 @@
 """`oneid serve`: the brand-scoped profile API over the published night (docs/api.md).
 
-Routes are plain functions run in the server's thread pool: each reads the
-published files through its own DuckDB cursor (pipeline/serve/published.py).
+Routes that query DuckDB (audiences, distributions, tag writes) are plain
+functions run in the server's thread pool, each with its own DuckDB cursor
+(pipeline/serve/published.py); the profile look-up reads the profile store
+on the event loop.
 Errors map to status codes in one place (`_errors`), with messages that never
 repeat an identifier the caller sent. No `from __future__ import annotations`
 here: FastAPI reads the route signatures, whose dependencies are local.
@@ -10,7 +12,7 @@ here: FastAPI reads the route signatures, whose dependencies are local.
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
@@ -64,8 +66,9 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
     app.add_middleware(AccessLog)
     _errors(app)
 
-    def authorized(scope: str | None) -> Callable[..., Token]:
-        def dependency(
+    def authorized(scope: str | None) -> Callable[..., Awaitable[Token]]:
+        # async: a stat and a dictionary look-up, not worth a hop to the thread pool.
+        async def dependency(
             request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
         ) -> Token:
             token = store.authenticate(credentials.credentials) if credentials else None
@@ -96,7 +99,7 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         return {"ready": True, "business_date": night.business_date}
 
     @app.get("/v1/people/lookup", tags=["people"])
-    def lookup(
+    async def lookup(
         token: Annotated[Token, Depends(authorized("profiles:read"))],
         phone: Annotated[str | None, Query(description="CN mobile in any spelling")] = None,
         email: Annotated[str | None, Query(description="any case")] = None,
@@ -108,6 +111,8 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         oneid: str | None = None,
     ) -> Response:
         """A person's profile by exactly one identifier, as the token's brands may see it."""
+        # async, on the event loop: two SQLite key reads and a JSON document, tens of
+        # microseconds; the thread pool's hop cost more (docs/benchmarks.md, "Serving").
         given = {
             k: v for k, v in
             {"phone": phone, "email": email, "member_id": member_id, "openid": openid, "unionid": unionid, "oneid": oneid}.items()

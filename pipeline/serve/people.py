@@ -74,7 +74,7 @@ def identifier_key(lookup: Lookup, night: PublishedNight, scope: BrandScope) -> 
     raise BadLookup(f"unknown identifier kind {lookup.kind!r}")
 
 
-def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> tuple[str, str]:
+def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> tuple[str, bytes]:
     """The person's OneID and stored profile document (pipeline/serve/profile_store.py)."""
     if lookup.kind == "oneid":
         if not looks_like_oneid(lookup.value):
@@ -91,7 +91,7 @@ def find_oneid(reader: Reader, scope: BrandScope, lookup: Lookup) -> tuple[str, 
 _ACTIVITY_FIELDS = ("sources", "record_count", "first_seen_at", "last_seen_at")
 
 
-def person_profile(reader: Reader, scope: BrandScope, oneid: str, document: str, found_by: str) -> dict[str, Any]:
+def person_profile(reader: Reader, scope: BrandScope, oneid: str, document: bytes, found_by: str) -> dict[str, Any]:
     """The person as this token may see them; PersonNotFound when they belong only to hidden brands.
 
     The stored document holds every brand's rows: their brands (relationships,

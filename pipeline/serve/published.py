@@ -90,7 +90,7 @@ class Reader:
         with self.opened.profiles_lock:
             return oneid_of(self.opened.profiles, identifier_hash)
 
-    def document_of(self, oneid: str) -> str | None:
+    def document_of(self, oneid: str) -> bytes | None:
         with self.opened.profiles_lock:
             return document_of(self.opened.profiles, oneid)
 

@@ -23,6 +23,7 @@ import pytest
 
 from pipeline.home import Home
 from pipeline.serve.profile_store import build_profile_store
+from pipeline.settings import WarehouseSettings
 from tests.conftest import BASELINE_DATE, copy_home
 from tests.serve.server import Server, create_token, oneid
 
@@ -52,7 +53,7 @@ def home(published_home: Home, tmp_path_factory: pytest.TempPathFactory) -> Home
     # The night's profile store, written again from the changed store as the night would.
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         (run_id,) = con.execute("select run_id from run_history order by started_at desc limit 1").fetchone()
-    build_profile_store(home.warehouse, home.restricted, home.profile_store, run_id, home.tmp)
+    build_profile_store(home.warehouse, home.restricted, home.profile_store, run_id, WarehouseSettings.from_env(home))
     return home
 
 
@@ -152,7 +153,7 @@ def test_not_ready_until_the_nights_files_are_published(published_home: Home, tm
         shutil.copy(published_home.restricted, empty.restricted)
         assert waiting.get("/v1/ready", secret).status == 503  # no profile store yet
         # A profile store of another run is not this night's.
-        build_profile_store(empty.warehouse, empty.restricted, empty.profile_store, "another-run", tmp_path)
+        build_profile_store(empty.warehouse, empty.restricted, empty.profile_store, "another-run", WarehouseSettings.from_env(empty))
         answer = waiting.get("/v1/ready", secret)
         assert answer.status == 503 and "another-run" in answer.body["detail"]
         shutil.copy(published_home.profile_store, empty.profile_store)
@@ -364,7 +365,7 @@ def test_the_publish_switch_drops_no_request(server: Server, tokens: dict[str, s
     restricted = home.restricted.with_name("restricted.next.duckdb")
     shutil.copy(home.restricted, restricted)
     profiles = home.profile_store.with_name("profiles.next.sqlite")
-    build_profile_store(renamed, restricted, profiles, "next-night", home.tmp)
+    build_profile_store(renamed, restricted, profiles, "next-night", WarehouseSettings.from_env(home))
     failures: list[str] = []
     cities: list[str | None] = []
     stop = threading.Event()
