@@ -1,7 +1,9 @@
 """The string each platform hashes, from an identifier as the restricted store
 holds it (phone: 11 national digits; email: trimmed, lower-case; IDFA:
 upper-case with hyphens; IMEI and OAID: lower-case; OAID also as the device
-spelled it). Rules: shared/reference/media-upload-formats.md.
+spelled it). Rules: shared/reference/media-upload-formats.md. The phone and
+email rules are the staging macros' (pipeline/identifiers.py); what a platform
+adds (country code, Google's dots) is here.
 
 A hash of an unnormalized value matches nobody and no platform says so, so
 every function here rejects (returns None) what it cannot normalize instead of
@@ -11,13 +13,11 @@ passing it through.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
+from pipeline.identifiers import normalize_cn_mobile, normalize_email
+
 CN_COUNTRY_CODE = "86"
-_CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_PHONE_PUNCTUATION = re.compile(r"[\s().\-]")
-_EMAIL = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}$")
 _IDFA = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 _IMEI = re.compile(r"^([0-9]{14,15}|[0-9a-f]{14})$")
 _GOOGLE_MAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -25,38 +25,22 @@ _GOOGLE_MAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 Normalizer = Callable[[str], "str | None"]
 
 
-def cn_mobile_national(value: str) -> str | None:
-    """11 digits: full-width digits folded, punctuation dropped, a +86/0086/86 prefix
-    dropped only when exactly 11 digits remain."""
-    compact = _PHONE_PUNCTUATION.sub("", unicodedata.normalize("NFKC", value).strip())
-    for prefix in ("+86", "0086", "86"):
-        if compact.startswith(prefix) and len(compact) - len(prefix) == 11:
-            compact = compact[len(prefix):]
-            break
-    return compact if _CN_MOBILE.match(compact) else None
-
-
 def cn_mobile_with_country_code(value: str) -> str | None:
     """Meta, TikTok: country code and number, digits only, no `+`."""
-    national = cn_mobile_national(value)
+    national = normalize_cn_mobile(value)
     return None if national is None else CN_COUNTRY_CODE + national
 
 
 def cn_mobile_e164(value: str) -> str | None:
     """Google Customer Match: E.164 with the `+`."""
-    national = cn_mobile_national(value)
+    national = normalize_cn_mobile(value)
     return None if national is None else "+" + CN_COUNTRY_CODE + national
-
-
-def email_lower(value: str) -> str | None:
-    email = value.strip().lower()
-    return email if _EMAIL.match(email) else None
 
 
 def email_google(value: str) -> str | None:
     """Lower-case; for gmail.com and googlemail.com only, dots in the local part
     and a `+tag` are removed (other providers treat them as different mailboxes)."""
-    email = email_lower(value)
+    email = normalize_email(value)
     if email is None:
         return None
     local, domain = email.rsplit("@", 1)
@@ -69,7 +53,7 @@ def email_google(value: str) -> str | None:
 
 def email_without_plus_tag(value: str) -> str | None:
     """TikTok: lower-case, `+` and what follows it up to `@` removed, for every domain."""
-    email = email_lower(value)
+    email = normalize_email(value)
     if email is None:
         return None
     local, domain = email.rsplit("@", 1)

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pipeline.exports import normalize as n
 from pipeline.exports.hashing import Digest
+from pipeline.identifiers import normalize_cn_mobile, normalize_email
 
 # zip_per_type: one `<code>.txt` per identifier type, one value per line, each zipped on its own.
 # txt_per_type: the same, not zipped.
@@ -66,8 +67,8 @@ class Platform:
         return frozenset(rule.id_type for rule in self.rules)
 
 
-_PHONE_MD5_11 = IdentifierRule("HASH_MOBILE_PHONE", "phone", n.cn_mobile_national, "md5")
-_PHONE_SHA256_11 = IdentifierRule("SHA256_MOBILE_PHONE", "phone", n.cn_mobile_national, "sha256")
+_PHONE_MD5_11 = IdentifierRule("HASH_MOBILE_PHONE", "phone", normalize_cn_mobile, "md5")
+_PHONE_SHA256_11 = IdentifierRule("SHA256_MOBILE_PHONE", "phone", normalize_cn_mobile, "sha256")
 _IDFA_MD5_UPPER = IdentifierRule("HASH_IDFA", "idfa", n.idfa_upper_hyphenated, "md5")
 _IMEI_MD5 = IdentifierRule("HASH_IMEI", "imei", n.imei_lower, "md5")
 
@@ -95,7 +96,7 @@ PLATFORMS: dict[str, Platform] = {
             name="Ocean Engine 巨量引擎 (DMP web upload)",
             layout="zip_per_type",
             rules=(
-                IdentifierRule("MOBILE_HASH_SHA256", "phone", n.cn_mobile_national, "sha256"),
+                IdentifierRule("MOBILE_HASH_SHA256", "phone", normalize_cn_mobile, "sha256"),
                 IdentifierRule("IDFA_MD5", "idfa", n.idfa_lower_hyphenated, "md5"),
                 IdentifierRule("OAID_MD5", "oaid", n.oaid_lower, "md5", source="reported"),
                 IdentifierRule("IMEI_MD5", "imei", n.imei_lower, "md5"),
@@ -108,8 +109,8 @@ PLATFORMS: dict[str, Platform] = {
             name="Alimama 达摩盘 (connector upload)",
             layout="txt_per_type",
             rules=(
-                IdentifierRule("PHONE_MD5", "phone", n.cn_mobile_national, "md5"),
-                IdentifierRule("PHONE_SHA256", "phone", n.cn_mobile_national, "sha256"),
+                IdentifierRule("PHONE_MD5", "phone", normalize_cn_mobile, "md5"),
+                IdentifierRule("PHONE_SHA256", "phone", normalize_cn_mobile, "sha256"),
                 IdentifierRule("IMEI_MD5", "imei", n.imei_lower, "md5"),
                 IdentifierRule("IDFA_MD5", "idfa", n.idfa_upper_hyphenated, "md5"),
             ),
@@ -123,7 +124,7 @@ PLATFORMS: dict[str, Platform] = {
             file_name="customer_list.csv",
             rules=(
                 # Meta takes up to three email and three phone columns per customer.
-                IdentifierRule("email", "email", n.email_lower, "sha256", per_person=3),
+                IdentifierRule("email", "email", normalize_email, "sha256", per_person=3),
                 IdentifierRule("phone", "phone", n.cn_mobile_with_country_code, "sha256", per_person=3),
                 # Meta matches mobile advertiser ids only unhashed (lower-case, hyphens kept); one column.
                 IdentifierRule("madid", "idfa", n.idfa_lower_hyphenated, "none", per_person=1),

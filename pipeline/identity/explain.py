@@ -25,7 +25,7 @@ import networkx as nx
 
 from pipeline.errors import BadInputError, ConfigurationError
 from pipeline.home import Home
-from pipeline.profile.normalize import looks_like_oneid
+from pipeline.identifiers import looks_like_oneid, mask_identifier, mask_rejected_value, normalize_cn_mobile
 
 KEYED_HASH_PATTERN = re.compile(r"[bcdefghijklnrtuv]{64}")
 HEX_DIGEST_PATTERN = re.compile(r"[0-9a-f]{32}|[0-9a-f]{64}")
@@ -130,36 +130,16 @@ class Explanation:
     changes: list[OneIDChange] = field(default_factory=list)
 
 
-def mask(id_type: str, value: str) -> str:
-    """The analyst warehouse's mask (macro mask_identifier)."""
-    if id_type == "phone":
-        return value[:3] + "****" + value[-4:]
-    if id_type == "email":
-        domain = value.split("@", 1)[1] if "@" in value else ""
-        return value[:1] + "***@" + domain.split(".", 1)[0] + ".***"
-    if len(value) <= 8:
-        return value[:1] + "***"
-    return value[:4] + "****" + value[-4:]
-
-
-def mask_rejected(value: str) -> str:
-    """The mask of a rejected value's example (macro mask_rejected_value)."""
-    if len(value) <= 4:
-        return value
-    if len(value) <= 8:
-        return value[:1] + "***"
-    return value[:3] + "****" + value[-4:]
-
-
 def query_spellings(query: str) -> list[str]:
     """The ways a typed identifier may be stored: as typed, lower and upper case,
     and as an 11-digit mobile (without +86, spaces, dashes, full-width digits)."""
     typed = unicodedata.normalize("NFKC", query).strip()
     spellings = [typed, typed.lower(), typed.upper()]
+    phone = normalize_cn_mobile(typed)
+    if phone is not None:
+        spellings.append(phone)
+    # A member id or order number typed with spaces or dashes.
     digits = re.sub(r"[\s\-.()+]", "", typed)
-    for prefix in ("0086", "86"):
-        if digits.isdigit() and len(digits) == 11 + len(prefix) and digits.startswith(prefix):
-            digits = digits[len(prefix):]
     if digits.isdigit():
         spellings.append(digits)
     return list(dict.fromkeys(spellings))
@@ -237,7 +217,7 @@ class RestrictedStore:
 
 def _identifier(row: tuple[Any, ...]) -> Identifier:
     key, node, hashed, id_type, namespace, value, oneid, status, first, last, records, sources = row
-    return Identifier(key, node, hashed, id_type, namespace, mask(id_type, value), oneid, status, first, last, records, sources)
+    return Identifier(key, node, hashed, id_type, namespace, mask_identifier(id_type, value), oneid, status, first, last, records, sources)
 
 
 def explain(home: Home, query: str, between: tuple[str, str] | None = None) -> Explanation:
@@ -417,7 +397,7 @@ def _refusals(store: RestrictedStore, query: str, matched: list[Identifier]) -> 
         return refusals
     rejected: dict[tuple[str, str | None, str, str], list[SourceRecord]] = {}
     for id_type, namespace, raw, reason, *record in store.records_of_value(query_spellings(query)):
-        rejected.setdefault((id_type, namespace, mask_rejected(raw), reason), []).append(SourceRecord(*record))
+        rejected.setdefault((id_type, namespace, mask_rejected_value(raw), reason), []).append(SourceRecord(*record))
     for (id_type, namespace, masked, reason), records in rejected.items():
         detail = f"seen in {len(records)} record(s); rejected as {reason} (see identity_quarantine, rejected_value)"
         refusals.append(

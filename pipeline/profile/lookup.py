@@ -15,7 +15,7 @@ import duckdb
 
 from pipeline.errors import ConfigurationError
 from pipeline.home import Home
-from pipeline.profile.normalize import looks_like_oneid, normalize_cn_mobile, normalize_email
+from pipeline.identifiers import looks_like_oneid, normalize_cn_mobile, normalize_email
 
 
 class PersonNotFound(ConfigurationError):

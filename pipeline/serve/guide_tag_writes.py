@@ -23,17 +23,13 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from pipeline.home import Home
+from pipeline.identifiers import comparison_key, normalize_cn_mobile
 from pipeline.ingest.sources import GUIDE_TAG_ID_TYPES, get_source
-from pipeline.profile.normalize import normalize_cn_mobile
 from pipeline.serve.brand_scope import BrandScope
 from pipeline.serve.night import CatalogTag, PublishedNight
 
 CHINA = ZoneInfo("Asia/Shanghai")
 SOURCE = "guide_tags"
-_FULL_WIDTH = str.maketrans(
-    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-)
 
 
 class GuideTag(BaseModel):
@@ -63,11 +59,6 @@ class Queued:
     delivery_date: str
     tag_code: str
     tag_value: str | None
-
-
-def comparison_key(text: str) -> str:
-    """Mirrors macros/text.sql comparison_key: spaces dropped, full-width made half-width, lower-case."""
-    return text.translate(_FULL_WIDTH).replace(" ", "").replace("\u3000", "").lower()
 
 
 def checked_event(tag: GuideTag, night: PublishedNight, scope: BrandScope, now: datetime) -> dict[str, str | None]:

@@ -2,7 +2,7 @@
 
 Both come from the night's profile store (pipeline/serve/profile_store.py),
 never from a raw value: the typed identifier is normalized like staging does
-(pipeline/profile/normalize.py), written as its key
+(pipeline/identifiers.py), written as its key
 `<id_type>:<namespace>:<value>` and keyed-hashed like the build
 (pipeline/keyed_hash.py), then matched on the hashes of
 map_identifier_oneid. The service therefore needs the night's ONEID_HASH_KEY.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.keyed_hash import keyed_hash
-from pipeline.profile.normalize import looks_like_oneid, normalize_cn_mobile, normalize_email
+from pipeline.identifiers import looks_like_oneid, normalize_cn_mobile, normalize_email
 from pipeline.serve.brand_scope import BrandForbidden, BrandScope
 from pipeline.serve.night import PublishedNight
 from pipeline.serve.published import Reader

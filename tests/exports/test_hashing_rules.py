@@ -19,6 +19,7 @@ import pytest
 from pipeline.exports import normalize as n
 from pipeline.exports.hashing import DIGESTS
 from pipeline.exports.platforms import PLATFORMS
+from pipeline.identifiers import normalize_cn_mobile, normalize_email
 
 
 def written(platform: str, code: str, value: str) -> str | None:
@@ -69,7 +70,7 @@ def test_one_phone_is_hashed_from_a_different_string_per_platform() -> None:
      ("1440013800012", None)],
 )
 def test_cn_mobile_normalization(raw: str, national: str | None) -> None:
-    assert n.cn_mobile_national(raw) == national
+    assert normalize_cn_mobile(raw) == national
 
 
 @pytest.mark.parametrize(
@@ -84,13 +85,13 @@ def test_cn_mobile_normalization(raw: str, national: str | None) -> None:
 def test_email_rules_differ_per_platform(raw: str, google: str, tiktok: str, meta: str) -> None:
     assert n.email_google(raw) == google
     assert n.email_without_plus_tag(raw) == tiktok
-    assert n.email_lower(raw) == meta
+    assert normalize_email(raw) == meta
 
 
 def test_unusable_values_are_rejected_not_hashed() -> None:
     assert n.idfa_upper_hyphenated("00000000-0000-0000-0000-000000000000") is None
     assert n.imei_lower("000000000000000") is None
-    assert n.email_lower("not-an-email") is None
+    assert normalize_email("not-an-email") is None
     assert n.oaid_as_reported("00000000-0000-0000-0000-000000000000") is None
 
 

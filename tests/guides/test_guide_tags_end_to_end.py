@@ -203,7 +203,7 @@ def test_the_apis_comparison_key_is_the_macros(tagged_home: Home) -> None:
     """`oneid serve` checks a tag against the catalog in Python before it queues it: its
     comparison_key must give what macro comparison_key gave staging for the same text
     (full-width, spaces, capitals, Chinese labels of the hostile inbox and the generator)."""
-    from pipeline.serve.guide_tag_writes import comparison_key
+    from pipeline.identifiers import comparison_key
 
     rows = query(
         tagged_home,

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.errors import BadInputError
 from pipeline.home import Home
-from pipeline.identity.explain import Chain, explain, mask
+from pipeline.identifiers import mask_identifier
+from pipeline.identity.explain import Chain, explain
 
 
 def restricted(home: Home, sql: str) -> list[tuple]:
@@ -54,7 +55,7 @@ def test_a_phone_typed_any_way_explains_its_person(published_home: Home, busy_pe
     typed = f"+86 {phone[:3]} {phone[3:7]}-{phone[7:]}"
     explained = explain(published_home, typed)
     assert explained.oneid == oneid
-    assert [m.masked for m in explained.matched] == [mask("phone", phone)]
+    assert [m.masked for m in explained.matched] == [mask_identifier("phone", phone)]
     assert len(explained.identifiers) == size
     # Each identifier is chained to the earliest seen, over links inside the OneID.
     earliest = explained.identifiers[0]
@@ -94,6 +95,6 @@ def test_the_cli_shows_identifiers_masked(published_home: Home, busy_person: tup
     oneid, phone, _ = busy_person
     result = CliRunner().invoke(app, ["explain", phone, "--home", str(published_home.root)])
     assert result.exit_code == 0, result.output
-    assert oneid in result.output and mask("phone", phone) in result.output
+    assert oneid in result.output and mask_identifier("phone", phone) in result.output
     assert phone not in result.output
     assert "chains of links" in result.output

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.home import Home
 from pipeline.profile.lookup import PersonNotFound, find_person
-from pipeline.profile.normalize import ONEID_PATTERN, looks_like_oneid, normalize_cn_mobile, normalize_email
+from pipeline.identifiers import ONEID_PATTERN, looks_like_oneid, normalize_cn_mobile, normalize_email
 from pipeline.profile.sections import build_profile
 
 
