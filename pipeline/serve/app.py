@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from pipeline.home import Home
 from pipeline.serve.access_log import TOKEN_NAME, AccessLog
@@ -166,9 +167,22 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
             result = distribution(reader, scope, resolve_tag(night, tag, chosen), chosen, within)
             return {"business_date": night.business_date, **result}
 
-    @app.post("/v1/guide-tags", status_code=202, tags=["guide tags"])
-    def guide_tag(tag: GuideTag, token: Annotated[Token, Depends(authorized("guide_tags:write"))]) -> dict[str, Any]:
+    # The body is read after the token is checked, so that a caller without a valid
+    # token gets 401 whatever it sent (FastAPI would validate a declared body first).
+    @app.post(
+        "/v1/guide-tags",
+        status_code=202,
+        tags=["guide tags"],
+        openapi_extra={
+            "requestBody": {"required": True, "content": {"application/json": {"schema": GuideTag.model_json_schema()}}}
+        },
+    )
+    def guide_tag(body: Annotated[bytes, Depends(_body)], token: Annotated[Token, Depends(authorized("guide_tags:write"))]) -> dict[str, Any]:
         """Queue a shop assistant's tag for the next night's load (a guide_tags delivery file)."""
+        try:
+            tag = GuideTag.model_validate_json(body)
+        except ValidationError as failure:
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in failure.errors(include_input=False)]) from None
         now = datetime.now(timezone.utc)
         with published.reading() as reader:
             event = checked_event(tag, reader.night, BrandScope.of(token, reader.night), now)
@@ -180,6 +194,10 @@ def create_app(home: Home, tokens: TokenStore | None = None) -> FastAPI:
         }
 
     return app
+
+
+async def _body(request: Request) -> bytes:
+    return await request.body()
 
 
 def _json(content: dict[str, Any]) -> Response:

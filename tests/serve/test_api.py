@@ -132,6 +132,8 @@ def test_health_needs_no_token_and_openapi_is_served(server: Server) -> None:
     assert server.get("/v1/health", None).body == {"status": "ok"}
     paths = server.get("/openapi.json", None).body["paths"]
     assert {"/v1/people/lookup", "/v1/audiences", "/v1/audiences/{name}", "/v1/tags/{tag}/distribution", "/v1/guide-tags"} <= set(paths)
+    body = paths["/v1/guide-tags"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"brand", "guide_id", "id_type", "id_value", "tag_code", "action"} <= set(body["properties"])
 
 
 def test_ready_names_the_published_business_date(server: Server, tokens: dict[str, str]) -> None:
@@ -175,6 +177,8 @@ def test_no_token_or_a_bad_one_is_401(server: Server, tokens: dict[str, str]) ->
     assert server.get("/v1/ready", None).status == 401
     assert server.get("/v1/ready", "oneid_not-a-real-token").status == 401
     assert server.call("GET", "/v1/audiences", tokens["all"] + "x").status == 401
+    # Authentication comes before the body is read: a malformed body without a token is 401 too.
+    assert server.call("POST", "/v1/guide-tags", None, body={"nonsense": 1}).status == 401
 
 
 def test_revoked_and_new_tokens_take_effect_without_a_restart(server: Server, home: Home) -> None:
