@@ -60,7 +60,7 @@ browser:
 # --dist loadscope: each test module runs whole on one worker, so a module's
 # expensive fixture (the Spark parity night) is built once, not once per worker.
 test: setup browser
-	$(VENV)/bin/pytest --numprocesses 2 --dist loadscope --durations 15 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses 3 --dist loadscope --durations 15 $(PYTEST_ARGS)
 
 clean-demo:
 	rm -rf $(DEMO_HOME)
