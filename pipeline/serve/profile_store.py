@@ -113,12 +113,14 @@ def build_profile_store(
                     store.executemany("insert into identifiers values (?, ?)", batch)
                     identifiers += len(batch)
             store.execute("create table profiles (oneid text primary key, document blob not null) without rowid")
-            people, dictionary = 0, b""
+            people, dictionary, packer = 0, b"", None
             if built:
                 result = con.execute(_document_query(built, columns))
                 while batch := result.fetchmany(_BATCH):
-                    dictionary = dictionary or _dictionary(document for _, document in batch)
-                    store.executemany("insert into profiles values (?, ?)", _compressed(batch, _packer(dictionary)))
+                    if packer is None:
+                        dictionary = _dictionary(document for _, document in batch)
+                        packer = _packer(dictionary)
+                    store.executemany("insert into profiles values (?, ?)", _compressed(batch, packer))
                     people += len(batch)
             store.execute(
                 "create table night (run_id text not null, fields text not null, missing_tables text not null, "
