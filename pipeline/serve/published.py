@@ -46,7 +46,7 @@ class NotPublished(Exception):
 
 @dataclass
 class _Opened:
-    """One published pair of files, open, and how many requests read it now."""
+    """One published night's files, open, and how many requests read them now."""
 
     connection: duckdb.DuckDBPyConnection
     profiles: sqlite3.Connection
