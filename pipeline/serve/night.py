@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -67,20 +68,35 @@ class PublishedNight:
         return {code for tags in self.catalog.values() for code in tags}
 
 
-def read_night(con: duckdb.DuckDBPyConnection) -> PublishedNight:
-    tables: dict[str, set[str]] = {WAREHOUSE: set(), RESTRICTED: set()}
-    columns: dict[str, list[str]] = {}
-    for database, table, column in con.execute(
+def attach_night(con: duckdb.DuckDBPyConnection, warehouse: Path, restricted: Path) -> None:
+    """The night's two DuckDB files, read-only, as `oneid` (the default) and `restricted`."""
+    con.execute(f"attach {_quoted(warehouse)} as {WAREHOUSE} (read_only)")
+    con.execute(f"attach {_quoted(restricted)} as {RESTRICTED} (read_only)")
+    con.execute(f"use {WAREHOUSE}")
+
+
+def night_columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Table (restricted ones as `restricted.<table>`) -> column -> DuckDB type, in column order."""
+    columns: dict[str, dict[str, str]] = {}
+    for database, table, column, data_type in con.execute(
         """
-        select database_name, table_name, column_name
+        select database_name, table_name, column_name, data_type
         from duckdb_columns()
         where database_name in (?, ?) and schema_name = 'main'
         order by database_name, table_name, column_index
         """,
         [WAREHOUSE, RESTRICTED],
     ).fetchall():
-        tables[database].add(table)
-        columns.setdefault(table if database == WAREHOUSE else f"{RESTRICTED}.{table}", []).append(column)
+        columns.setdefault(table if database == WAREHOUSE else f"{RESTRICTED}.{table}", {})[column] = data_type
+    return columns
+
+
+def read_night(con: duckdb.DuckDBPyConnection) -> PublishedNight:
+    columns = night_columns(con)
+    tables: dict[str, set[str]] = {WAREHOUSE: set(), RESTRICTED: set()}
+    for name in columns:
+        database, _, table = name.rpartition(".")
+        tables[database or WAREHOUSE].add(table)
     warehouse = frozenset(tables[WAREHOUSE])
     run_id, business_date = _last_run(con, warehouse)
     return PublishedNight(
@@ -106,6 +122,11 @@ def _hash_key_matches(con: duckdb.DuckDBPyConnection, restricted: frozenset[str]
         return True
     row = con.execute(f"select identifier_key, identifier_hash from {RESTRICTED}.int_identifier_oneids limit 1").fetchone()
     return row is None or keyed_hash(row[0]) == row[1]
+
+
+def _quoted(path: Path) -> str:
+    # A path from the home (operator configuration), never request input.
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _last_run(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[str | None, date | None]:

@@ -31,10 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from pipeline.profile.sections import MEMBERSHIP_FIELDS
-from pipeline.serve.night import AUDIENCE_PREFIX, MANUAL_TAGS, NOT_TAGS
+from pipeline.serve.night import AUDIENCE_PREFIX, MANUAL_TAGS, NOT_TAGS, attach_night, night_columns
 from pipeline.settings import WarehouseSettings
 
 # What each section of a profile holds (docs/api.md). No birthday, no raw identifier.
@@ -97,12 +95,10 @@ def build_profile_store(
     destination.unlink(missing_ok=True)
     with settings.connect(Path(":memory:")) as con:
         con.execute("set enable_progress_bar = false")
-        con.execute(f"attach {_quoted(warehouse)} as oneid (read_only)")
-        con.execute(f"attach {_quoted(restricted)} as restricted (read_only)")
-        con.execute("use oneid")
+        attach_night(con, warehouse, restricted)
         # Timestamps are written in UTC, as the marts hold them.
         con.execute("set timezone = 'UTC'")
-        columns = _columns(con)
+        columns = night_columns(con)
         built, missing = _sections(columns)
         with _writer(destination) as store:
             store.execute("create table identifiers (identifier_hash text primary key, oneid text not null) without rowid")
@@ -131,22 +127,6 @@ def build_profile_store(
                 "insert into night values (?, ?, ?, ?)", [run_id, json.dumps(fields), json.dumps(missing), dictionary]
             )
     return StoreSummary(people, identifiers, tuple(missing))
-
-
-def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """table (restricted ones as `restricted.<t>`) -> column -> DuckDB type."""
-    columns: dict[str, dict[str, str]] = {}
-    for database, table, column, data_type in con.execute(
-        """
-        select database_name, table_name, column_name, data_type
-        from duckdb_columns()
-        where database_name in ('oneid', 'restricted') and schema_name = 'main'
-        order by database_name, table_name, column_index
-        """
-    ).fetchall():
-        name = table if database == "oneid" else f"restricted.{table}"
-        columns.setdefault(name, {})[column] = data_type
-    return columns
 
 
 def _sections(
@@ -275,10 +255,6 @@ class _writer:
 def _table(name: str) -> str:
     database, _, table = name.rpartition(".")
     return f"{database or 'oneid'}.\"{table}\""
-
-
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 # Reading ---------------------------------------------------------------------------------------

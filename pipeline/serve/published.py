@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.home import Home
-from pipeline.serve.night import RESTRICTED, WAREHOUSE, PublishedNight, read_night
+from pipeline.serve.night import WAREHOUSE, PublishedNight, attach_night, read_night
 from pipeline.serve.profile_store import StoreNight, document_of, oneid_of, open_store
 
 log = logging.getLogger("oneid.serve")
@@ -179,9 +179,7 @@ def _open(home: Home, ids: FileIds) -> _Opened:
     # parallelism, and concurrent requests already keep the cores busy.
     connection = duckdb.connect(":memory:", config={"threads": 1})
     try:
-        connection.execute(f"attach {_quoted(home.warehouse)} as {WAREHOUSE} (read_only)")
-        connection.execute(f"attach {_quoted(home.restricted)} as {RESTRICTED} (read_only)")
-        connection.execute(f"use {WAREHOUSE}")
+        attach_night(connection, home.warehouse, home.restricted)
         night = read_night(connection)
         if not home.profile_store.is_file():
             raise NotPublished("no published profile store yet; the next night writes it (`oneid run`)")
@@ -203,8 +201,3 @@ def _file_id(path: Path) -> FileId:
     except FileNotFoundError:
         return None
     return found.st_dev, found.st_ino
-
-
-def _quoted(path: Path) -> str:
-    # A path from the home (operator configuration), never request input.
-    return "'" + str(path).replace("'", "''") + "'"
