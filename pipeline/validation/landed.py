@@ -50,8 +50,21 @@ def validate_load_apart(home: Home, load_id: str) -> ValidationReport:
     night process would keep (Python's allocators rarely give memory back)
     through the build, the night's peak (docs/benchmarks.md).
     """
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as apart:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_validation_processes()) as apart:
         return apart.submit(validate_load, home, load_id).result()
+
+
+def _validation_processes() -> multiprocessing.context.BaseContext:
+    """Processes forked from a server that has already imported Great Expectations.
+
+    Importing GX takes 6-8 s; the fork server pays it once per `oneid` process
+    (a scheduler's night: once; a test session running many nights in one
+    process: once, not once a night), and every validation still ends with
+    its own process, giving back what it allocated.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.validation.landed", "pipeline.validation.gx_session", "pipeline.validation.suites"])
+    return context
 
 
 def validate_load(
