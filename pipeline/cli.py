@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from pipeline.errors import EXIT_CODES, ConfigurationError, OneIDError
+from pipeline.errors import EXIT_CODES, ConfigurationError, HomesDiffer, OneIDError
 from pipeline.home import Home
 
 app = typer.Typer(
@@ -322,6 +322,31 @@ def export_audiences(
             for sent in lists:
                 out.print(f"send list {sent.campaign_id} ({sent.channel}): {sent.rows:,} rows, {sent.people:,} people -> {sent.file}")
             out.print(f"run record: {record.path(resolved)}")
+
+    guarded(body)
+
+
+@app.command()
+def compare(
+    left: Annotated[Path, typer.Argument(help="One home.")],
+    right: Annotated[Path, typer.Argument(help="The home to compare it with.")],
+) -> None:
+    """Compare what two homes published (marts, restricted tables, state, exports) value for value.
+
+    Build the same inbox for the same dates before and after a change, or on both
+    engines: no output but "same" means no result changed. Exit code 8 when they differ.
+    """
+    from pipeline.compare_homes import compare_homes
+
+    def body() -> None:
+        differences = compare_homes(Home(left), Home(right))
+        for difference in differences:
+            out.print(f"{difference.table}: {difference.problem}", highlight=False, soft_wrap=True)
+            for example in difference.examples:
+                out.print(f"  {example}", highlight=False, soft_wrap=True)
+        if differences:
+            raise HomesDiffer(f"{len(differences)} differences between {left} and {right}")
+        out.print("same: marts, restricted tables, state and exports")
 
     guarded(body)
 

@@ -50,6 +50,13 @@ class StageFailed(OneIDError):
     label = "stage failed"
 
 
+class HomesDiffer(OneIDError):
+    """`oneid compare`: the two homes published different results."""
+
+    exit_code = 8
+    label = "the homes differ"
+
+
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "unexpected internal error (a bug: please report it with the run record)",
@@ -59,4 +66,5 @@ EXIT_CODES: dict[int, str] = {
     DataTestFailed.exit_code: DataTestFailed.label,
     RunActiveError.exit_code: RunActiveError.label,
     StageFailed.exit_code: StageFailed.label,
+    HomesDiffer.exit_code: HomesDiffer.label,
 }

@@ -1,0 +1,151 @@
+"""Compare what two homes published: marts, restricted tables, state and exports.
+
+`oneid compare LEFT RIGHT` answers "did this change alter any result?": build
+the same inbox on the same business dates before and after a change (or on
+DuckDB and on Spark) and compare. Tables are compared row for row as values:
+their storage may differ where the engines' types do (DuckDB sums a bigint
+into a hugeint, Spark keeps a bigint; decimal widths), and floats are
+compared to `float_digits` decimals. What a night writes about itself (run
+ids, times) is left out: `RUN_TABLES`, and `RUN_FIELDS` of the export manifests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.home import Home
+
+FLOAT_TYPES = {"FLOAT", "DOUBLE"}
+INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+# Tables that record the night itself (run ids, times, engine): equal results
+# never make them equal.
+RUN_TABLES = frozenset({"run_history", "build_manifest"})
+RUN_FIELDS = frozenset({"run_id", "generated_at"})
+
+
+@dataclass
+class TableDifference:
+    table: str
+    problem: str
+    examples: list[tuple] = field(default_factory=list)
+
+
+def tables(database: Path) -> dict[str, dict[str, str]]:
+    """table -> column -> DuckDB type, of the file's `main` schema."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where schema_name = 'main' and not internal order by table_name, column_index"
+        ).fetchall()
+    found: dict[str, dict[str, str]] = {}
+    for table, column, kind in rows:
+        found.setdefault(table, {})[column] = kind
+    return found
+
+
+def compare_databases(
+    left: Path, right: Path, *, skip_tables: set[str] | frozenset[str] = RUN_TABLES, float_digits: int = 9
+) -> list[TableDifference]:
+    """Every difference between the tables of two DuckDB files (at most 3 example rows each)."""
+    left_tables, right_tables = tables(left), tables(right)
+    differences = [
+        TableDifference(name, "only in " + ("left" if name in left_tables else "right"))
+        for name in sorted(set(left_tables) ^ set(right_tables))
+    ]
+    with duckdb.connect() as con:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        for name in sorted(set(left_tables) & set(right_tables) - set(skip_tables)):
+            lcols, rcols = left_tables[name], right_tables[name]
+            if list(lcols) != list(rcols):
+                differences.append(TableDifference(name, f"columns differ: {list(lcols)} vs {list(rcols)}"))
+                continue
+            values = ", ".join(_comparable(column, kind, rcols[column], float_digits) for column, kind in lcols.items())
+            difference = _rows_difference(con, f'l.main."{name}"', f'r.main."{name}"', values)
+            if difference is not None:
+                differences.append(TableDifference(name, *difference))
+    return differences
+
+
+def compare_parquet(left: Path, right: Path) -> TableDifference | None:
+    with duckdb.connect() as con:
+        difference = _rows_difference(con, f"read_parquet('{left}')", f"read_parquet('{right}')", "*")
+    return None if difference is None else TableDifference(str(left.name), *difference)
+
+
+def compare_homes(left: Home, right: Home, *, float_digits: int = 9) -> list[TableDifference]:
+    """Everything two homes published that differs, each named by where it lives."""
+    differences: list[TableDifference] = []
+    stores = (("warehouse", left.warehouse, right.warehouse), ("restricted", left.restricted, right.restricted))
+    for label, on_left, on_right in stores:
+        for difference in compare_databases(on_left, on_right, float_digits=float_digits):
+            # The restricted store's rows hold raw identifiers: named, never shown.
+            examples = difference.examples if label == "warehouse" else []
+            differences.append(TableDifference(f"{label}: {difference.table}", difference.problem, examples))
+    differences += _compare_files(left.state, right.state, "state", parquet=True)
+    differences += _compare_files(left.exports, right.exports, "exports", parquet=False)
+    return differences
+
+
+def _compare_files(left: Path, right: Path, label: str, *, parquet: bool) -> list[TableDifference]:
+    def files(folder: Path) -> set[Path]:
+        found = folder.rglob("*") if folder.is_dir() else ()
+        return {path.relative_to(folder) for path in found if path.is_file()}
+
+    on_left, on_right = files(left), files(right)
+    differences = [
+        TableDifference(f"{label}: {name}", "only in " + ("left" if name in on_left else "right"))
+        for name in sorted(on_left ^ on_right)
+    ]
+    for name in sorted(on_left & on_right):
+        if parquet and name.suffix == ".parquet":
+            difference = compare_parquet(left / name, right / name)
+            if difference is not None:
+                differences.append(TableDifference(f"{label}: {name}", difference.problem, difference.examples))
+        elif name.suffix == ".json":
+            if _without_run_fields(json.loads((left / name).read_bytes())) != _without_run_fields(
+                json.loads((right / name).read_bytes())
+            ):
+                differences.append(TableDifference(f"{label}: {name}", "contents differ"))
+        elif (left / name).read_bytes() != (right / name).read_bytes():
+            differences.append(TableDifference(f"{label}: {name}", "bytes differ"))
+    return differences
+
+
+def _without_run_fields(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_run_fields(item) for key, item in value.items() if key not in RUN_FIELDS}
+    if isinstance(value, list):
+        return [_without_run_fields(item) for item in value]
+    return value
+
+
+def _rows_difference(
+    con: duckdb.DuckDBPyConnection, left: str, right: str, values: str
+) -> tuple[str, list[tuple]] | None:
+    counts = con.execute(f"select (select count(*) from {left}), (select count(*) from {right})").fetchone()
+    assert counts is not None
+    if counts[0] != counts[1]:
+        return f"row counts differ: {counts[0]} vs {counts[1]}", []
+    left_rows, right_rows = f"select {values} from {left}", f"select {values} from {right}"
+    examples = con.execute(f"({left_rows}) except all ({right_rows}) limit 3").fetchall()
+    examples += con.execute(f"({right_rows}) except all ({left_rows}) limit 3").fetchall()
+    return ("rows differ", examples) if examples else None
+
+
+def _comparable(column: str, left: str, right: str, float_digits: int) -> str:
+    """The column as a value both engines' types map to."""
+    quoted = '"' + column.replace('"', '""') + '"'
+    kinds = {left, right}
+    if kinds & FLOAT_TYPES:
+        return f"round(cast({quoted} as double), {float_digits}) as {quoted}"
+    if kinds <= INTEGER_TYPES:
+        return f"cast({quoted} as hugeint) as {quoted}"
+    if all(kind in INTEGER_TYPES or kind.startswith("DECIMAL") for kind in kinds):
+        return f"cast({quoted} as decimal(38, 10)) as {quoted}"
+    return f"cast({quoted} as varchar) as {quoted}"
