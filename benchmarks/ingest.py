@@ -32,7 +32,7 @@ import pipeline  # noqa: E402, F401
 import polars as pl  # noqa: E402
 
 from pipeline.home import Home  # noqa: E402
-from pipeline.ingest.land import land_deliveries  # noqa: E402
+from pipeline.ingest.landing.night import land_deliveries  # noqa: E402
 from pipeline.ingest.sources import SOURCES  # noqa: E402
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -330,6 +330,10 @@ def export_audiences(
 def compare(
     left: Annotated[Path, typer.Argument(help="One home.")],
     right: Annotated[Path, typer.Argument(help="The home to compare it with.")],
+    renamed: Annotated[
+        Optional[list[str]],
+        typer.Option("--renamed", help="OLD=NEW: a table of LEFT is called NEW in RIGHT (repeatable).", show_default=False),
+    ] = None,
 ) -> None:
     """Compare what two homes published (marts, restricted tables, state, exports) value for value.
 
@@ -339,7 +343,10 @@ def compare(
     from pipeline.compare_homes import compare_homes
 
     def body() -> None:
-        differences = compare_homes(Home(left), Home(right))
+        pairs = [pair.split("=", 1) for pair in renamed or []]
+        if any(len(pair) != 2 or not all(pair) for pair in pairs):
+            raise ConfigurationError(f"--renamed takes OLD=NEW, got {renamed}")
+        differences = compare_homes(Home(left), Home(right), renamed=dict(pairs))
         for difference in differences:
             out.print(f"{difference.table}: {difference.problem}", highlight=False, soft_wrap=True)
             for example in difference.examples:

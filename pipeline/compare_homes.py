@@ -6,7 +6,8 @@ DuckDB and on Spark) and compare. Tables are compared row for row as values:
 their storage may differ where the engines' types do (DuckDB sums a bigint
 into a hugeint, Spark keeps a bigint; decimal widths), and floats are
 compared to `float_digits` decimals. What a night writes about itself (run
-ids, times) is left out: `RUN_TABLES`, and `RUN_FIELDS` of the export manifests.
+ids, times) is left out: `RUN_TABLES`, `RUN_FIELDS` of the export manifests,
+and (comparing homes) the `LOAD_COLUMNS` of the rows each load landed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYIN
 # never make them equal.
 RUN_TABLES = frozenset({"run_history", "build_manifest"})
 RUN_FIELDS = frozenset({"run_id", "generated_at"})
+# Columns that record which load landed a row and when (and the ids staging
+# derives from them): two homes that landed the same files differ only there.
+LOAD_COLUMNS = frozenset({"_load_id", "_loaded_at", "load_id", "loaded_at", "delivered_file_id", "quarantined_row_id"})
 
 
 @dataclass
@@ -49,10 +53,24 @@ def tables(database: Path) -> dict[str, dict[str, str]]:
 
 
 def compare_databases(
-    left: Path, right: Path, *, skip_tables: set[str] | frozenset[str] = RUN_TABLES, float_digits: int = 9
+    left: Path,
+    right: Path,
+    *,
+    skip_tables: set[str] | frozenset[str] = RUN_TABLES,
+    float_digits: int = 9,
+    renamed: dict[str, str] | None = None,
+    skip_columns: frozenset[str] = frozenset(),
 ) -> list[TableDifference]:
-    """Every difference between the tables of two DuckDB files (at most 3 example rows each)."""
-    left_tables, right_tables = tables(left), tables(right)
+    """Every difference between the tables of two DuckDB files (at most 3 example rows each).
+
+    `renamed` maps a table of the left file to its name in the right one (a
+    change that renamed models compares their tables under the new names);
+    `skip_columns` are left out of every table.
+    """
+    on_left = tables(left)
+    left_names = {(renamed or {}).get(name, name): name for name in on_left}
+    left_tables = {name: on_left[original] for name, original in left_names.items()}
+    right_tables = tables(right)
     differences = [
         TableDifference(name, "only in " + ("left" if name in left_tables else "right"))
         for name in sorted(set(left_tables) ^ set(right_tables))
@@ -65,8 +83,12 @@ def compare_databases(
             if list(lcols) != list(rcols):
                 differences.append(TableDifference(name, f"columns differ: {list(lcols)} vs {list(rcols)}"))
                 continue
-            values = ", ".join(_comparable(column, kind, rcols[column], float_digits) for column, kind in lcols.items())
-            difference = _rows_difference(con, f'l.main."{name}"', f'r.main."{name}"', values)
+            values = ", ".join(
+                _comparable(column, kind, rcols[column], float_digits)
+                for column, kind in lcols.items()
+                if column not in skip_columns
+            )
+            difference = _rows_difference(con, f'l.main."{left_names[name]}"', f'r.main."{name}"', values)
             if difference is not None:
                 differences.append(TableDifference(name, *difference))
     return differences
@@ -78,12 +100,17 @@ def compare_parquet(left: Path, right: Path) -> TableDifference | None:
     return None if difference is None else TableDifference(str(left.name), *difference)
 
 
-def compare_homes(left: Home, right: Home, *, float_digits: int = 9) -> list[TableDifference]:
+def compare_homes(
+    left: Home, right: Home, *, float_digits: int = 9, renamed: dict[str, str] | None = None
+) -> list[TableDifference]:
     """Everything two homes published that differs, each named by where it lives."""
     differences: list[TableDifference] = []
     stores = (("warehouse", left.warehouse, right.warehouse), ("restricted", left.restricted, right.restricted))
     for label, on_left, on_right in stores:
-        for difference in compare_databases(on_left, on_right, float_digits=float_digits):
+        found = compare_databases(
+            on_left, on_right, float_digits=float_digits, renamed=renamed, skip_columns=LOAD_COLUMNS
+        )
+        for difference in found:
             # The restricted store's rows hold raw identifiers: named, never shown.
             examples = difference.examples if label == "warehouse" else []
             differences.append(TableDifference(f"{label}: {difference.table}", difference.problem, examples))

@@ -14,7 +14,7 @@ from typing import Any
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from pipeline.home import Home
-from pipeline.ingest.lake import write_schema_files
+from pipeline.ingest.lake_layout import write_schema_files
 from pipeline.state import write_state_schema_files
 
 

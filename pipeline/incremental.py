@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from pipeline.home import Home
-from pipeline.ingest.lake import SCHEMA_FILE
+from pipeline.ingest.lake_layout import SCHEMA_FILE
 from pipeline.publish import BuildFiles
 from pipeline.state import STATE_TABLES, StateTable
 

@@ -23,8 +23,8 @@ from pipeline.exports import export as media_exports
 from pipeline.exports.manifest import RunStamp
 from pipeline.exports.min_sizes import min_audience_sizes
 from pipeline.home import Home
-from pipeline.ingest.lake import write_schema_files
-from pipeline.ingest.land import FileOutcome, land_deliveries, rollback_load
+from pipeline.ingest.lake_layout import write_schema_files
+from pipeline.ingest.landing.night import FileOutcome, land_deliveries, rollback_load
 from pipeline.ingest.reasons import FileStatus
 from pipeline.publish import BuildFiles, discard, discard_spark_warehouse, publish, write_run_history
 from pipeline.report.build import discard_staged_report, promote_report, staged_report_path, write_report

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.home import Home
-from pipeline.ingest.lake import SCHEMA_FILE
+from pipeline.ingest.lake_layout import SCHEMA_FILE
 from pipeline.settings import WarehouseSettings
 
 

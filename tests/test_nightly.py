@@ -17,7 +17,7 @@ import pytest
 from pipeline import nightly, publish
 from pipeline.errors import DataTestFailed, StageFailed
 from pipeline.home import Home
-from pipeline.ingest.land import land_deliveries
+from pipeline.ingest.landing.night import land_deliveries
 from pipeline.ingest.sources import get_source, lake_schema
 from pipeline.nightly import STAGES, Stage, execute
 from pipeline.run_record import RunRecord, load_run_records

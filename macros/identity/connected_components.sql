@@ -44,11 +44,40 @@
 {% materialization connected_components, default %}
   {%- set max_rounds = config.get('max_rounds', 200) | int -%}
   {%- set nodes = config.get('nodes', 'all') -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set rounds_rel = api.Relation.create(database=this.database, schema=this.schema,
+                                           identifier=this.identifier ~ '__rounds', type='table') -%}
+
+  {{ run_hooks(pre_hooks) }}
+  {%- set components = connected_components_of(sql, nodes, max_rounds) -%}
+  {% if existing_relation is not none %}{% do adapter.drop_relation(existing_relation) %}{% endif %}
+  {% call statement('main') %}
+    {{ create_table_as(False, target_relation, components.result_sql) }}
+  {% endcall %}
+  {% call statement('cc_rounds') %}{{ cc_drop_table(rounds_rel) }}{% endcall %}
+  {% call statement('cc_rounds') %}
+    {{ cc_create_table(rounds_rel, cc_rounds_sql(components.stats)) }}
+  {% endcall %}
+  {% do cc_drop_scratch(components.scratch) %}
+  {{ run_hooks(post_hooks) }}
+  {% do adapter.commit() %}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+
+{#- The connected components of the graph that `input_sql` returns (rows
+    node_a, node_b, as the materialization above reads them), computed into
+    scratch tables of the current model. Returns result_sql (one row per
+    node: node_id, component_id, and with nodes='listed' the listed rows'
+    other columns), the rounds' stats and the scratch tables, which the
+    caller drops (cc_drop_scratch) once it has read result_sql. The one
+    implementation every identity model that needs components runs: the
+    materialization, and the guardrails between their rounds of cuts. -#}
+{% macro connected_components_of(input_sql, nodes='all', max_rounds=200) %}
   {% if nodes not in ['all', 'listed'] %}
     {{ exceptions.raise_compiler_error(this ~ ": config nodes must be 'all' or 'listed', not '" ~ nodes ~ "'") }}
   {% endif %}
-  {%- set target_relation = this.incorporate(type='table') -%}
-  {%- set existing_relation = load_cached_relation(this) -%}
   {%- set input_rel = cc_scratch_relation('input') -%}
   {%- set nodes_rel = cc_scratch_relation('nodes') -%}
   {%- set first_edges_rel = cc_scratch_relation('edges') -%}
@@ -59,17 +88,14 @@
   {%- set done_rel = cc_scratch_relation('done') -%}
   {%- set scratch = [input_rel, nodes_rel, first_edges_rel, parents_rel, labelled_rel, unfinished_rel, done_rel]
                      + edges_rels -%}
-  {%- set rounds_rel = api.Relation.create(database=this.database, schema=this.schema,
-                                           identifier=this.identifier ~ '__rounds', type='table') -%}
 
-  {{ run_hooks(pre_hooks) }}
   {#- The input split in two tables, so that the planner knows their sizes
       (it underestimates a filtered table and builds its hash tables on the
       wrong side). -#}
-  {% do cc_build(input_rel, sql) %}
+  {% do cc_build(input_rel, input_sql) %}
   {% do cc_build(first_edges_rel, cc_first_edges_sql(input_rel)) %}
+  {%- set carried = [] -%}
   {% if nodes == 'listed' %}
-    {%- set carried = [] -%}
     {% for column in run_query('select * from ' ~ input_rel ~ ' where 1 = 0').column_names %}
       {% if column | lower not in ['node_a', 'node_b'] %}{% do carried.append(column) %}{% endif %}
     {% endfor %}
@@ -116,29 +142,22 @@
   {% if not state.converged %}
     {{ exceptions.raise_compiler_error(this ~ ': connected components did not converge in ' ~ max_rounds ~ ' rounds') }}
   {% endif %}
+  {{ log(this.identifier ~ ': connected components converged in ' ~ state.rounds ~ ' rounds', info=True) }}
 
   {% if nodes == 'listed' %}
     {%- set result_sql = cc_listed_result_sql(nodes_rel, done_rel, carried) -%}
   {% else %}
     {%- set result_sql = cc_all_nodes_result_sql(nodes_rel, done_rel) -%}
   {% endif %}
-  {% if existing_relation is not none %}{% do adapter.drop_relation(existing_relation) %}{% endif %}
-  {% call statement('main') %}
-    {{ create_table_as(False, target_relation, result_sql) }}
-  {% endcall %}
-  {% call statement('cc_rounds') %}{{ cc_drop_table(rounds_rel) }}{% endcall %}
-  {% call statement('cc_rounds') %}
-    {{ cc_create_table(rounds_rel, cc_rounds_sql(state.stats)) }}
-  {% endcall %}
-  {{ log(this.identifier ~ ': connected components converged in ' ~ state.rounds ~ ' rounds', info=True) }}
+  {{ return({'result_sql': result_sql, 'stats': state.stats, 'scratch': scratch}) }}
+{% endmacro %}
 
+
+{% macro cc_drop_scratch(scratch) %}
   {% for rel in scratch %}
     {% call statement('cc_drop') %}{{ cc_drop_table(rel) }}{% endcall %}
   {% endfor %}
-  {{ run_hooks(post_hooks) }}
-  {% do adapter.commit() %}
-  {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}
 
 
 {#- Scratch tables: in the model's schema by default; DuckDB keeps them temporary. -#}

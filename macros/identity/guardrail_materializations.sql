@@ -338,66 +338,12 @@ select count(*) from (
 
 {#- Connected components of `links_rel` (node_a, node_b, ...) into
     `result_rel` (node_id, component_id = the smallest node id of the
-    component), for the few components a guardrail reworks: min-label
-    propagation with pointer jumping (each node also takes its label's
-    label), which halves label chains every round. -#}
+    component): the one algorithm of macros/identity/connected_components.sql. -#}
 {% macro guardrail_components(links_rel, result_rel) %}
-  {%- set edges_rel = guardrail_scratch_relation('cc_edges') -%}
-  {%- set next_rel = guardrail_scratch_relation('cc_next') -%}
-  {% for rel in [edges_rel, next_rel, result_rel] %}
-    {% do adapter.drop_relation(rel) %}
-  {% endfor %}
-  {% call statement('guard_cc_edges') %}
-    {{ create_table_as(False, edges_rel, guardrail_directed_edges_sql(links_rel)) }}
-  {% endcall %}
+  {% do adapter.drop_relation(result_rel) %}
+  {%- set components = connected_components_of('select node_a, node_b from ' ~ links_rel) -%}
   {% call statement('guard_cc_labels') %}
-    {{ create_table_as(False, result_rel, 'select distinct node_id, node_id as component_id from ' ~ edges_rel) }}
+    {{ create_table_as(False, result_rel, components.result_sql) }}
   {% endcall %}
-  {%- set state = namespace(converged=false) -%}
-  {% for round in range(1, 200) %}
-    {% if not state.converged %}
-      {% call statement('guard_cc_round') %}
-        {{ create_table_as(False, next_rel, guardrail_label_round_sql(result_rel, edges_rel)) }}
-      {% endcall %}
-      {%- set changed = run_query(guardrail_count_difference_sql(next_rel, result_rel)).columns[0].values()[0] | int -%}
-      {% do adapter.drop_relation(result_rel) %}
-      {% do adapter.rename_relation(next_rel, result_rel) %}
-      {%- if changed == 0 -%}{%- set state.converged = true -%}{%- endif -%}
-    {% endif %}
-  {% endfor %}
-  {% if not state.converged %}
-    {{ exceptions.raise_compiler_error(this ~ ': connected components did not converge') }}
-  {% endif %}
-  {% do adapter.drop_relation(edges_rel) %}
-{% endmacro %}
-
-
-{#- Both directions of every link, and every node linked to itself so that
-    each node appears even once its links are gone. -#}
-{% macro guardrail_directed_edges_sql(links_rel) %}
-select node_a as node_id, node_b as neighbour_id from {{ links_rel }} where node_a is not null and node_b is not null
-union
-select node_b, node_a from {{ links_rel }} where node_a is not null and node_b is not null
-union
-select node_a, node_a from {{ links_rel }} where node_a is not null
-union
-select node_b, node_b from {{ links_rel }} where node_b is not null
-{% endmacro %}
-
-
-{% macro guardrail_label_round_sql(labels_rel, edges_rel) %}
-with
-
-hooked as (
-
-    select edges.node_id, min(labels.component_id) as component_id
-    from {{ edges_rel }} as edges
-    inner join {{ labels_rel }} as labels on edges.neighbour_id = labels.node_id
-    group by edges.node_id
-
-)
-
-select hooked.node_id, least(hooked.component_id, coalesce(jumped.component_id, hooked.component_id)) as component_id
-from hooked
-left join hooked as jumped on hooked.component_id = jumped.node_id
+  {% do cc_drop_scratch(components.scratch) %}
 {% endmacro %}

@@ -18,25 +18,6 @@
 {%- endmacro %}
 
 
-{#- Per identity source (macro identity_record_sources), the column naming
-    the brand, shop or store of a record (a POS receipt without 品牌: its
-    store); resolved to a brand by int_brand_names. -#}
-{% macro person_record_brand_columns() -%}
-    {{ return({
-        'tmall_orders': 'shop_name',
-        'tmall_members': 'brand',
-        'jd_orders': 'shop_name',
-        'wechat_miniapp_users': 'brand',
-        'wechat_oa_followers': 'brand',
-        'app_events': 'brand',
-        'eshop_orders': 'brand',
-        'pos_sales': 'coalesce(brand, store_name)',
-        'crm_members': 'brand',
-        'guide_tags': 'brand',
-    }) }}
-{%- endmacro %}
-
-
 {#- An aggregate: the distinct non-null values of a text expression,
     sorted and comma-separated (null when there are none). Dispatched:
     Spark's listagg cannot order. -#}

@@ -8,7 +8,7 @@ its type in the lake, whether it is required and which values it accepts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 
 import polars as pl
@@ -45,15 +45,58 @@ LAKE_TYPES: dict[Kind, pl.DataType] = {
 class Column:
     name: str  # canonical snake_case name in the lake
     header: str  # header in the delivered file; for JSON a dotted path (`device.oaid`)
+    _: KW_ONLY
     kind: Kind = Kind.TEXT
     required: bool = False
     values: tuple[str, ...] | None = None  # accepted values (after trimming)
     min_value: int | None = None  # for INT and AMOUNT
     description: str = ""
+    staged_as: str | None = None  # the staging model's name for it, where staging renames it
+    staged_values: tuple[str, ...] | None = None  # what staging normalizes `values` to, where it does
 
     @property
     def lake_type(self) -> pl.DataType:
         return LAKE_TYPES[self.kind]
+
+    @property
+    def staging_name(self) -> str:
+        return self.staged_as or self.name
+
+    @property
+    def staging_values(self) -> tuple[str, ...] | None:
+        return self.staged_values or self.values
+
+    @property
+    def has_rules(self) -> bool:
+        return self.required or self.values is not None or self.min_value is not None
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A staged column whose value names a person (docs/identity.md)."""
+
+    id_type: str
+    column: str  # the staging column holding the value as delivered
+    _: KW_ONLY
+    namespace: str | None = None  # SQL over the staged row; None: one global namespace
+    brand_namespace: bool = False  # the namespace is a brand, shop or store name (int_brand_names resolves it)
+    # Staging adds `<column>_normalized` and `<column>_rejection` (phones, emails,
+    # device ids); opaque ids are used as delivered.
+    normalized: bool = False
+
+
+@dataclass(frozen=True)
+class IdentityRecords:
+    """How a source asserts identity: a record (an order, a POS receipt, an App
+    event, a member or follower profile) and the identifiers it carries."""
+
+    record: tuple[str, ...]  # staging columns keying a record within the source (joined by '/')
+    at: str | None  # staging column of when the record happened; None: a profile (its delivery date)
+    brand: str  # SQL over the staged row naming the record's brand, shop or store
+    identifiers: tuple[Identifier, ...]
+    # False when the brand named is not one the person appeared in (a guide tag
+    # names the brand whose guide typed the identifier): int_record_brands leaves it out.
+    person_brand: bool = True
 
 
 class Dedup(str, Enum):
@@ -78,6 +121,7 @@ class Source:
     extensions: tuple[str, ...] = field(default=())
     # Formats a delivery may come in besides file_format, told apart by the file's extension.
     other_formats: tuple[str, ...] = ()
+    identity: IdentityRecords | None = None  # None: the source asserts no identity
 
     @property
     def staging_model(self) -> str:
@@ -158,9 +202,6 @@ MEMBER_TYPES = ("group", "brand", "dealer", "store")
 MEMBER_STATUSES = ("active", "frozen", "cancelled")
 TMALL_LEVELS = ("V1", "V2", "V3", "V4")
 
-C = Column
-K = Kind
-
 SOURCES: tuple[Source, ...] = (
     Source(
         name="tmall_orders",
@@ -169,23 +210,32 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Tmall/Taobao sub-order report: one row per order line.",
         columns=(
-            C("order_id", "订单编号", K.DIGITS, True, description="Tmall order id"),
-            C("sub_order_id", "子订单编号", K.DIGITS, True, description="Tmall sub-order (line) id"),
-            C("buyer_ouid", "买家OUID", K.TEXT, True, description="opaque buyer id, per shop"),
-            C("buyer_nick", "买家会员名", description="buyer nick, often masked"),
-            C("contact_phone", "联系手机", description=PHONE_NOTE),
-            C("shop_name", "店铺名称", K.TEXT, True, description="Tmall shop; maps to a brand"),
-            C("sku", "商家编码", K.TEXT, True, description="merchant sku"),
-            C("item_title", "宝贝标题"),
-            C("quantity", "购买数量", K.INT, True, min_value=1),
-            C("paid_amount", "买家实际支付金额", K.AMOUNT, True, min_value=0),
-            C("refund_amount", "退款金额", K.AMOUNT, min_value=0),
-            C("order_status", "订单状态", K.TEXT, True, values=ORDER_STATUS_TMALL),
-            C("created_at", "订单创建时间", K.TIMESTAMP, True),
-            C("paid_at", "订单付款时间", K.TIMESTAMP),
+            Column("order_id", "订单编号", kind=Kind.DIGITS, required=True, description="Tmall order id"),
+            Column("sub_order_id", "子订单编号", kind=Kind.DIGITS, required=True, description="Tmall sub-order (line) id"),
+            Column("buyer_ouid", "买家OUID", required=True, description="opaque buyer id, per shop"),
+            Column("buyer_nick", "买家会员名", description="buyer nick, often masked"),
+            Column("contact_phone", "联系手机", description=PHONE_NOTE),
+            Column("shop_name", "店铺名称", required=True, description="Tmall shop; maps to a brand"),
+            Column("sku", "商家编码", required=True, description="merchant sku"),
+            Column("item_title", "宝贝标题"),
+            Column("quantity", "购买数量", kind=Kind.INT, required=True, min_value=1),
+            Column("paid_amount", "买家实际支付金额", kind=Kind.AMOUNT, required=True, min_value=0),
+            Column("refund_amount", "退款金额", kind=Kind.AMOUNT, min_value=0),
+            Column("order_status", "订单状态", required=True, values=ORDER_STATUS_TMALL),
+            Column("created_at", "订单创建时间", kind=Kind.TIMESTAMP, required=True),
+            Column("paid_at", "订单付款时间", kind=Kind.TIMESTAMP),
         ),
         natural_key=("sub_order_id",),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("order_id",),
+            at="created_at",
+            brand="shop_name",
+            identifiers=(
+                Identifier("tmall_ouid", "buyer_ouid", namespace="shop_name", brand_namespace=True),
+                Identifier("phone", "contact_phone", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="tmall_members",
@@ -194,16 +244,25 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Tmall membership (会员通) list.",
         columns=(
-            C("ouid", "ouid", K.TEXT, True),
-            C("nick", "nick"),
-            C("mobile", "mobile", description="plain 11 digits when the member consented, else empty"),
-            C("brand", "brand", K.TEXT, True),
-            C("level", "level", K.TEXT, values=TMALL_LEVELS),
-            C("points", "points", K.INT, min_value=0),
-            C("joined_at", "join_time", K.TIMESTAMP),
+            Column("ouid", "ouid", required=True),
+            Column("nick", "nick"),
+            Column("mobile", "mobile", description="plain 11 digits when the member consented, else empty"),
+            Column("brand", "brand", required=True),
+            Column("level", "level", values=TMALL_LEVELS, staged_as="member_level"),
+            Column("points", "points", kind=Kind.INT, min_value=0),
+            Column("joined_at", "join_time", kind=Kind.TIMESTAMP),
         ),
         natural_key=("brand", "ouid"),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("tmall_member_id",),
+            at=None,
+            brand="brand",
+            identifiers=(
+                Identifier("tmall_ouid", "ouid", namespace="brand", brand_namespace=True),
+                Identifier("phone", "mobile", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="jd_orders",
@@ -212,20 +271,29 @@ SOURCES: tuple[Source, ...] = (
         file_format="xlsx",
         description="JD order export: one row per order line (first sheet).",
         columns=(
-            C("order_id", "订单号", K.DIGITS, True),
-            C("jd_pin", "下单帐号", K.TEXT, True),
-            C("customer_name", "客户姓名", description="masked"),
-            C("contact_phone", "联系电话", description=PHONE_NOTE),
-            C("shop_name", "店铺名称", K.TEXT, True),
-            C("sku", "商品ID", K.TEXT, True),
-            C("item_name", "商品名称"),
-            C("quantity", "订购数量", K.INT, True, min_value=1),
-            C("payable_amount", "应付金额", K.AMOUNT, True, min_value=0),
-            C("order_status", "订单状态", K.TEXT, True, values=ORDER_STATUS_JD),
-            C("ordered_at", "下单时间", K.TIMESTAMP, True, description="Excel date cell or text"),
+            Column("order_id", "订单号", kind=Kind.DIGITS, required=True),
+            Column("jd_pin", "下单帐号", required=True),
+            Column("customer_name", "客户姓名", description="masked"),
+            Column("contact_phone", "联系电话", description=PHONE_NOTE),
+            Column("shop_name", "店铺名称", required=True),
+            Column("sku", "商品ID", required=True),
+            Column("item_name", "商品名称"),
+            Column("quantity", "订购数量", kind=Kind.INT, required=True, min_value=1),
+            Column("payable_amount", "应付金额", kind=Kind.AMOUNT, required=True, min_value=0),
+            Column("order_status", "订单状态", required=True, values=ORDER_STATUS_JD),
+            Column("ordered_at", "下单时间", kind=Kind.TIMESTAMP, required=True, description="Excel date cell or text"),
         ),
         natural_key=("order_id", "sku"),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("order_id",),
+            at="ordered_at",
+            brand="shop_name",
+            identifiers=(
+                Identifier("jd_pin", "jd_pin", namespace="'jd'"),
+                Identifier("phone", "contact_phone", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="wechat_miniapp_users",
@@ -234,16 +302,26 @@ SOURCES: tuple[Source, ...] = (
         file_format="jsonl",
         description="WeChat mini-program users.",
         columns=(
-            C("appid", "appid", K.TEXT, True),
-            C("openid", "openid", K.TEXT, True),
-            C("unionid", "unionid"),
-            C("phone", "phone", description=PHONE_NOTE),
-            C("nickname", "nickname"),
-            C("brand", "brand", K.TEXT, True),
-            C("created_at", "created_at", K.TIMESTAMP, True, description="epoch milliseconds"),
+            Column("appid", "appid", required=True),
+            Column("openid", "openid", required=True),
+            Column("unionid", "unionid"),
+            Column("phone", "phone", description=PHONE_NOTE),
+            Column("nickname", "nickname"),
+            Column("brand", "brand", required=True),
+            Column("created_at", "created_at", kind=Kind.TIMESTAMP, required=True, description="epoch milliseconds"),
         ),
         natural_key=("appid", "openid"),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("miniapp_user_id",),
+            at=None,
+            brand="brand",
+            identifiers=(
+                Identifier("wechat_openid", "openid", namespace="appid"),
+                Identifier("wechat_unionid", "unionid", namespace="'wechat_open_platform'"),
+                Identifier("phone", "phone", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="wechat_oa_followers",
@@ -252,16 +330,25 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="WeChat official account followers.",
         columns=(
-            C("appid", "appid", K.TEXT, True),
-            C("openid", "openid", K.TEXT, True),
-            C("unionid", "unionid"),
-            C("is_subscribed", "subscribe", K.FLAG, True),
-            C("subscribed_at", "subscribe_time", K.TIMESTAMP, description="epoch seconds"),
-            C("unsubscribed_at", "unsubscribe_time", K.TIMESTAMP, description="epoch seconds"),
-            C("brand", "brand", K.TEXT, True),
+            Column("appid", "appid", required=True),
+            Column("openid", "openid", required=True),
+            Column("unionid", "unionid"),
+            Column("is_subscribed", "subscribe", kind=Kind.FLAG, required=True),
+            Column("subscribed_at", "subscribe_time", kind=Kind.TIMESTAMP, description="epoch seconds"),
+            Column("unsubscribed_at", "unsubscribe_time", kind=Kind.TIMESTAMP, description="epoch seconds"),
+            Column("brand", "brand", required=True),
         ),
         natural_key=("appid", "openid"),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("oa_follower_id",),
+            at=None,
+            brand="brand",
+            identifiers=(
+                Identifier("wechat_openid", "openid", namespace="appid"),
+                Identifier("wechat_unionid", "unionid", namespace="'wechat_open_platform'"),
+            ),
+        ),
     ),
     Source(
         name="app_events",
@@ -270,26 +357,38 @@ SOURCES: tuple[Source, ...] = (
         file_format="jsonl",
         description="Own App behaviour events; client retries re-send the same event_id.",
         columns=(
-            C("event_id", "event_id", K.TEXT, True),
-            C("event_at", "event_time", K.TIMESTAMP, True, description="ISO 8601 with offset"),
-            C("event_name", "event", K.TEXT, True, values=APP_EVENTS),
-            C("user_id", "user_id", description="App account"),
-            C("phone", "phone", description=PHONE_NOTE),
-            C("device_oaid", "device.oaid"),
-            C("device_idfa", "device.idfa"),
-            C("device_imei", "device.imei"),
-            C("device_os", "device.os"),
-            C("brand", "brand", K.TEXT, True),
-            C("item_sku", "properties.sku"),
-            C("item_price", "properties.price", K.AMOUNT, min_value=0),
-            C("live_id", "properties.live_id"),
-            C("review_rating", "properties.rating", K.INT, min_value=0),
-            C("search_keyword", "properties.keyword"),
-            C("coupon_id", "properties.coupon_id"),
-            C("properties_json", "properties", K.JSON, description="all properties as JSON text"),
+            Column("event_id", "event_id", required=True),
+            Column("event_at", "event_time", kind=Kind.TIMESTAMP, required=True, description="ISO 8601 with offset"),
+            Column("event_name", "event", required=True, values=APP_EVENTS),
+            Column("user_id", "user_id", description="App account"),
+            Column("phone", "phone", description=PHONE_NOTE),
+            Column("device_oaid", "device.oaid"),
+            Column("device_idfa", "device.idfa"),
+            Column("device_imei", "device.imei"),
+            Column("device_os", "device.os"),
+            Column("brand", "brand", required=True),
+            Column("item_sku", "properties.sku", staged_as="sku"),
+            Column("item_price", "properties.price", kind=Kind.AMOUNT, min_value=0),
+            Column("live_id", "properties.live_id"),
+            Column("review_rating", "properties.rating", kind=Kind.INT, min_value=0),
+            Column("search_keyword", "properties.keyword"),
+            Column("coupon_id", "properties.coupon_id"),
+            Column("properties_json", "properties", kind=Kind.JSON, description="all properties as JSON text"),
         ),
         natural_key=("event_id",),
         dedup=Dedup.FIRST,
+        identity=IdentityRecords(
+            record=("event_id",),
+            at="event_at",
+            brand="brand",
+            identifiers=(
+                Identifier("app_user_id", "user_id", namespace="'app'"),
+                Identifier("phone", "phone", normalized=True),
+                Identifier("oaid", "device_oaid", namespace="'device'", normalized=True),
+                Identifier("idfa", "device_idfa", namespace="'device'", normalized=True),
+                Identifier("imei", "device_imei", namespace="'device'", normalized=True),
+            ),
+        ),
         extensions=(".jsonl", ".jsonl.gz"),
     ),
     Source(
@@ -299,21 +398,30 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Own online mall order lines.",
         columns=(
-            C("order_id", "order_id", K.TEXT, True),
-            C("line_no", "line_no", K.INT, True, min_value=1),
-            C("user_id", "user_id", description="App account"),
-            C("phone", "phone", description=PHONE_NOTE),
-            C("brand", "brand", K.TEXT, True),
-            C("sku", "sku", K.TEXT, True),
-            C("quantity", "qty", K.INT, True, min_value=1),
-            C("paid_amount", "paid_amount", K.AMOUNT, True, min_value=0),
-            C("refund_amount", "refund_amount", K.AMOUNT, min_value=0),
-            C("order_status", "status", K.TEXT, True, values=ORDER_STATUS_ESHOP),
-            C("created_at", "created_at", K.TIMESTAMP, True),
-            C("paid_at", "paid_at", K.TIMESTAMP),
+            Column("order_id", "order_id", required=True),
+            Column("line_no", "line_no", kind=Kind.INT, required=True, min_value=1),
+            Column("user_id", "user_id", description="App account"),
+            Column("phone", "phone", description=PHONE_NOTE),
+            Column("brand", "brand", required=True),
+            Column("sku", "sku", required=True),
+            Column("quantity", "qty", kind=Kind.INT, required=True, min_value=1),
+            Column("paid_amount", "paid_amount", kind=Kind.AMOUNT, required=True, min_value=0),
+            Column("refund_amount", "refund_amount", kind=Kind.AMOUNT, min_value=0),
+            Column("order_status", "status", required=True, values=ORDER_STATUS_ESHOP),
+            Column("created_at", "created_at", kind=Kind.TIMESTAMP, required=True),
+            Column("paid_at", "paid_at", kind=Kind.TIMESTAMP),
         ),
         natural_key=("order_id", "line_no"),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("order_id",),
+            at="created_at",
+            brand="brand",
+            identifiers=(
+                Identifier("app_user_id", "user_id", namespace="'app'"),
+                Identifier("phone", "phone", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="pos_sales",
@@ -322,21 +430,30 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Offline store POS lines; returns have negative quantity and amount.",
         columns=(
-            C("store_code", "门店编码", K.TEXT, True),
-            C("store_name", "门店名称"),
-            C("brand", "品牌", description="may be empty or absent: the store name then names the brand (int_brand_names)"),
-            C("dealer_code", "经销商编码"),
-            C("receipt_no", "小票号", K.TEXT, True),
-            C("member_id", "会员卡号", description="the brand's CRM member_id"),
-            C("phone", "手机号", description=PHONE_NOTE),
-            C("sku", "商品编码", K.TEXT, True),
-            C("quantity", "数量", K.INT, True, description="negative for returns, never 0"),
-            C("amount", "金额", K.AMOUNT, True, description="negative for returns"),
-            C("sold_at", "销售时间", K.TIMESTAMP, True),
-            C("clerk_id", "导购工号"),
+            Column("store_code", "门店编码", required=True),
+            Column("store_name", "门店名称"),
+            Column("brand", "品牌", description="may be empty or absent: the store name then names the brand (int_brand_names)"),
+            Column("dealer_code", "经销商编码"),
+            Column("receipt_no", "小票号", required=True),
+            Column("member_id", "会员卡号", description="the brand's CRM member_id"),
+            Column("phone", "手机号", description=PHONE_NOTE),
+            Column("sku", "商品编码", required=True),
+            Column("quantity", "数量", kind=Kind.INT, required=True, description="negative for returns, never 0"),
+            Column("amount", "金额", kind=Kind.AMOUNT, required=True, description="negative for returns"),
+            Column("sold_at", "销售时间", kind=Kind.TIMESTAMP, required=True),
+            Column("clerk_id", "导购工号"),
         ),
         natural_key=("store_code", "receipt_no", "sku", "quantity", "amount", "sold_at"),
         dedup=Dedup.SAME_CONTENT,
+        identity=IdentityRecords(
+            record=("store_code", "receipt_no"),
+            at="sold_at",
+            brand="coalesce(brand, store_name)",
+            identifiers=(
+                Identifier("crm_member_id", "member_id", namespace="coalesce(brand, store_name)", brand_namespace=True),
+                Identifier("phone", "phone", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="crm_members",
@@ -345,25 +462,35 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Brand membership CRM.",
         columns=(
-            C("member_id", "member_id", K.TEXT, True),
-            C("brand", "brand", K.TEXT, True),
-            C("phone", "phone", description=PHONE_NOTE),
-            C("email", "email"),
-            C("name", "name"),
-            C("gender", "gender", K.TEXT, values=GENDERS),
-            C("birthday_raw", "birthday", description="as delivered"),
-            C("birthday", "birthday", K.DATE, description="parsed; null when empty or impossible"),
-            C("city", "city"),
-            C("tier", "tier", description="brand-specific tier name"),
-            C("points", "points", K.INT, min_value=0),
-            C("member_type", "member_type", K.TEXT, values=MEMBER_TYPES),
-            C("dealer_code", "dealer_code"),
-            C("store_code", "store_code"),
-            C("joined_at", "joined_at", K.TIMESTAMP),
-            C("member_status", "status", K.TEXT, values=MEMBER_STATUSES),
+            Column("member_id", "member_id", required=True),
+            Column("brand", "brand", required=True),
+            Column("phone", "phone", description=PHONE_NOTE),
+            Column("email", "email"),
+            Column("name", "name", staged_as="member_name"),
+            Column("gender", "gender", values=GENDERS, staged_values=("M", "F")),
+            Column("birthday_raw", "birthday", description="as delivered"),
+            Column("birthday", "birthday", kind=Kind.DATE, description="parsed; null when empty or impossible"),
+            Column("city", "city"),
+            Column("tier", "tier", description="brand-specific tier name", staged_as="member_tier"),
+            Column("points", "points", kind=Kind.INT, min_value=0),
+            Column("member_type", "member_type", values=MEMBER_TYPES),
+            Column("dealer_code", "dealer_code"),
+            Column("store_code", "store_code"),
+            Column("joined_at", "joined_at", kind=Kind.TIMESTAMP),
+            Column("member_status", "status", values=MEMBER_STATUSES),
         ),
         natural_key=("brand", "member_id"),
         dedup=Dedup.LATEST,
+        identity=IdentityRecords(
+            record=("crm_member_id",),
+            at=None,
+            brand="brand",
+            identifiers=(
+                Identifier("crm_member_id", "member_id", namespace="brand", brand_namespace=True),
+                Identifier("phone", "phone", normalized=True),
+                Identifier("email", "email", normalized=True),
+            ),
+        ),
     ),
     Source(
         name="ad_backflow",
@@ -372,14 +499,14 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Media backflow (impressions, clicks, conversions) keyed by hashed ids.",
         columns=(
-            C("platform", "platform", K.TEXT, True, values=AD_PLATFORMS),
-            C("ad_campaign_id", "ad_campaign_id", K.TEXT, True),
-            C("creative_id", "creative_id"),
-            C("event_name", "event", K.TEXT, True, values=AD_EVENTS),
-            C("event_at", "event_time", K.TIMESTAMP, True),
-            C("id_type", "id_type", K.TEXT, True, values=AD_ID_TYPES),
-            C("id_value", "id_value", K.HEX_DIGEST, True, description="lower-cased hex digest"),
-            C("cost", "cost", K.AMOUNT, min_value=0),
+            Column("platform", "platform", required=True, values=AD_PLATFORMS),
+            Column("ad_campaign_id", "ad_campaign_id", required=True),
+            Column("creative_id", "creative_id"),
+            Column("event_name", "event", required=True, values=AD_EVENTS),
+            Column("event_at", "event_time", kind=Kind.TIMESTAMP, required=True),
+            Column("id_type", "id_type", required=True, values=AD_ID_TYPES),
+            Column("id_value", "id_value", kind=Kind.HEX_DIGEST, required=True, description="lower-cased hex digest"),
+            Column("cost", "cost", kind=Kind.AMOUNT, min_value=0),
         ),
         natural_key=(
             "platform",
@@ -400,12 +527,12 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Consent and opt-out events; the latest per (channel, identifier) wins.",
         columns=(
-            C("channel", "channel", K.TEXT, True, values=CONSENT_CHANNELS),
-            C("id_type", "id_type", K.TEXT, True, values=CONSENT_ID_TYPES),
-            C("id_value", "id_value", K.TEXT, True),
-            C("action", "action", K.TEXT, True, values=("opt_in", "opt_out")),
-            C("event_at", "event_time", K.TIMESTAMP, True),
-            C("consent_source", "source"),
+            Column("channel", "channel", required=True, values=CONSENT_CHANNELS),
+            Column("id_type", "id_type", required=True, values=CONSENT_ID_TYPES),
+            Column("id_value", "id_value", required=True),
+            Column("action", "action", required=True, values=("opt_in", "opt_out"), staged_as="consent_action"),
+            Column("event_at", "event_time", kind=Kind.TIMESTAMP, required=True),
+            Column("consent_source", "source"),
         ),
         natural_key=("channel", "id_type", "id_value", "action", "event_at", "consent_source"),
         dedup=Dedup.SAME_CONTENT,
@@ -417,15 +544,15 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Delivery logs of SMS, WeChat template and push touches.",
         columns=(
-            C("touch_id", "touch_id", K.TEXT, True),
-            C("campaign_id", "campaign_id", K.TEXT, True),
-            C("channel", "channel", K.TEXT, True, values=TOUCH_CHANNELS),
-            C("id_type", "id_type", K.TEXT, True, values=TOUCH_ID_TYPES),
-            C("id_value", "id_value", K.TEXT, True),
-            C("sent_at", "sent_at", K.TIMESTAMP, True),
-            C("is_delivered", "delivered", K.FLAG),
-            C("opened_at", "opened_at", K.TIMESTAMP),
-            C("clicked_at", "clicked_at", K.TIMESTAMP),
+            Column("touch_id", "touch_id", required=True),
+            Column("campaign_id", "campaign_id", required=True),
+            Column("channel", "channel", required=True, values=TOUCH_CHANNELS),
+            Column("id_type", "id_type", required=True, values=TOUCH_ID_TYPES),
+            Column("id_value", "id_value", required=True),
+            Column("sent_at", "sent_at", kind=Kind.TIMESTAMP, required=True),
+            Column("is_delivered", "delivered", kind=Kind.FLAG),
+            Column("opened_at", "opened_at", kind=Kind.TIMESTAMP),
+            Column("clicked_at", "clicked_at", kind=Kind.TIMESTAMP),
         ),
         natural_key=("touch_id",),
         dedup=Dedup.LATEST,
@@ -437,13 +564,13 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Product catalog; every delivery is a full snapshot.",
         columns=(
-            C("sku", "sku", K.TEXT, True),
-            C("brand", "brand", K.TEXT, True),
-            C("product_name", "product_name"),
-            C("category_l1", "category_l1", K.TEXT, True, values=CATEGORY_L1),
-            C("category_l2", "category_l2"),
-            C("list_price", "list_price", K.AMOUNT, min_value=0),
-            C("is_ecosystem", "is_ecosystem", K.FLAG),
+            Column("sku", "sku", required=True),
+            Column("brand", "brand", required=True),
+            Column("product_name", "product_name"),
+            Column("category_l1", "category_l1", required=True, values=CATEGORY_L1),
+            Column("category_l2", "category_l2"),
+            Column("list_price", "list_price", kind=Kind.AMOUNT, min_value=0),
+            Column("is_ecosystem", "is_ecosystem", kind=Kind.FLAG),
         ),
         natural_key=("sku",),
         dedup=Dedup.SNAPSHOT,
@@ -459,20 +586,32 @@ SOURCES: tuple[Source, ...] = (
             "the latest per (person, brand, tag) wins."
         ),
         columns=(
-            C("tag_event_id", "tag_event_id", K.TEXT, True),
-            C("brand", "brand", K.TEXT, True),
-            C("store_code", "store_code"),
-            C("guide_id", "guide_id", K.TEXT, True, description="导购工号"),
-            C("id_type", "id_type", K.TEXT, True, values=GUIDE_TAG_ID_TYPES),
-            C("id_value", "id_value", K.TEXT, True),
-            C("appid", "appid", description="the WeChat appid of an openid; empty otherwise"),
-            C("tag_code", "tag_code", K.TEXT, True, description="a tag of the brand's manual-tag catalog (seed)"),
-            C("tag_value", "tag_value", description="one of the tag's allowed values; empty to clear"),
-            C("action", "action", K.TEXT, True, values=("set", "clear")),
-            C("tagged_at", "tagged_at", K.TIMESTAMP, True),
+            Column("tag_event_id", "tag_event_id", required=True),
+            Column("brand", "brand", required=True),
+            Column("store_code", "store_code"),
+            Column("guide_id", "guide_id", required=True, description="导购工号"),
+            Column("id_type", "id_type", required=True, values=GUIDE_TAG_ID_TYPES),
+            Column("id_value", "id_value", required=True),
+            Column("appid", "appid", description="the WeChat appid of an openid; empty otherwise"),
+            Column("tag_code", "tag_code", required=True, description="a tag of the brand's manual-tag catalog (seed)"),
+            Column("tag_value", "tag_value", description="one of the tag's allowed values; empty to clear"),
+            Column("action", "action", required=True, values=("set", "clear"), staged_as="tag_action"),
+            Column("tagged_at", "tagged_at", kind=Kind.TIMESTAMP, required=True),
         ),
         natural_key=("tag_event_id",),
         dedup=Dedup.FIRST,
+        identity=IdentityRecords(
+            record=("tag_event_id",),
+            at="tagged_at",
+            brand="brand",
+            identifiers=(
+                Identifier("crm_member_id", "member_id", namespace="brand", brand_namespace=True),
+                Identifier("phone", "phone", normalized=True),
+                Identifier("wechat_openid", "openid", namespace="appid"),
+                Identifier("wechat_unionid", "unionid", namespace="'wechat_open_platform'"),
+            ),
+            person_brand=False,
+        ),
     ),
 )
 

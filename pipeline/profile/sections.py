@@ -218,21 +218,21 @@ _TIMELINE_PARTS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
-        "restricted.int_monitoring__campaign_touches",
+        "restricted.int_engagement__campaign_touches",
         """
         select sent_at as happened_at, channel, 'touch' as kind, null as brand,
                campaign_id || case when clicked_at is not null then ' clicked'
                                    when opened_at is not null then ' opened'
                                    when is_delivered then ' delivered' else ' not delivered' end as detail
-        from restricted.int_monitoring__campaign_touches where oneid = $oneid
+        from restricted.int_engagement__campaign_touches where oneid = $oneid
         """,
     ),
     (
-        "restricted.int_monitoring__backflow_events",
+        "restricted.int_engagement__backflow_events",
         """
         select event_at as happened_at, platform as channel, 'ad ' || event_name as kind, null as brand,
                'campaign ' || ad_campaign_id as detail
-        from restricted.int_monitoring__backflow_events
+        from restricted.int_engagement__backflow_events
         where oneid = $oneid and event_name in ('click', 'conversion')
         """,
     ),

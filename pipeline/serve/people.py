@@ -42,7 +42,7 @@ class Lookup:
 
 
 def identifier_key(lookup: Lookup, night: PublishedNight, scope: BrandScope) -> str:
-    """The identifier's key as the build writes it (macros/identity/identity_record_sources.sql)."""
+    """The identifier's key as the build writes it (macro identifier_key, macros/identity/identifier_privacy.sql)."""
     value = lookup.value.strip()
     if not value:
         raise BadLookup(f"{lookup.kind} is empty")

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.home import Home
-from pipeline.ingest.lake import FILE_REGISTRY_SCHEMA, registry_file
+from pipeline.ingest.lake_layout import FILE_REGISTRY_SCHEMA, registry_file
 from pipeline.ingest.sources import LINEAGE_COLUMNS, QUARANTINE_SCHEMA, SOURCES, lake_schema
 
 # Columns of the files frame.

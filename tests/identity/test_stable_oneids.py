@@ -28,8 +28,8 @@ from tests.conftest import BASELINE_DATE
 NIGHT_MODELS = (
     "staging/state/stg_state__oneid_assignments",
     "staging/state/stg_state__oneid_changes",
-    "intermediate/identity/int_oneid_assignments",
-    "intermediate/identity/int_oneid_changes",
+    "intermediate/identity/5_oneids/int_oneid_assignments",
+    "intermediate/identity/5_oneids/int_oneid_changes",
 )
 DAY_1 = date(2026, 3, 1)
 

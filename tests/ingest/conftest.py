@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from pipeline.home import Home
-from pipeline.ingest.land import LoadResult, land_deliveries
-from pipeline.ingest.lake import FILE_REGISTRY_SCHEMA, SCHEMA_FILE
+from pipeline.ingest.landing.night import LoadResult, land_deliveries
+from pipeline.ingest.lake_layout import FILE_REGISTRY_SCHEMA, SCHEMA_FILE
 from pipeline.ingest.sources import QUARANTINE_SCHEMA, get_source, lake_schema
 
 DAY = date(2026, 11, 22)

@@ -7,11 +7,11 @@ import random
 import polars as pl
 import pytest
 
-from pipeline.ingest.csv_header import find_header, split_header
-from pipeline.ingest.csv_line_split import read_line_by_line
-from pipeline.ingest.csv_reader import read_csv_batch
-from pipeline.ingest.headers import match_header
-from pipeline.ingest.rules import judge
+from pipeline.ingest.readers.csv.header import find_header, split_header
+from pipeline.ingest.readers.csv.line_split import read_line_by_line
+from pipeline.ingest.readers.csv.reader import read_csv_batch
+from pipeline.ingest.readers.headers import match_header
+from pipeline.ingest.rows.rules import judge
 from pipeline.ingest.sources import get_source
 from tests.ingest.conftest import Lake, csv_text
 from tests.ingest.samples import CSV_RECORDS

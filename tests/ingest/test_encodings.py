@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest.decoding import UnreadableFile, decode_text
+from pipeline.ingest.readers.decoding import UnreadableFile, decode_text
 from tests.ingest.conftest import Lake
 from tests.ingest.samples import TMALL_ORDER, TMALL_ORDER_HEADER
 

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from pipeline.errors import BadInputError, ConfigurationError
-from pipeline.ingest import land as land_module
-from pipeline.ingest.land import rollback_load
+from pipeline.ingest.landing import night as land_module
+from pipeline.ingest.landing.night import rollback_load
 from tests.ingest.conftest import DAY, Lake, csv_text
 from tests.ingest.samples import CSV_RECORDS, csv_of
 

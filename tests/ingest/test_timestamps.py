@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
-from pipeline.ingest.timestamps import parse_timestamps
+from pipeline.ingest.rows.timestamps import parse_timestamps
 from tests.ingest.conftest import Lake, csv_text
 from tests.ingest.samples import CSV_RECORDS
 

@@ -44,7 +44,7 @@ def test_component_sizes_cover_every_person(stores) -> None:
 def test_campaign_performance_recomputed_from_touches_and_orders(stores) -> None:
     window = timedelta(days=stores.execute("select max(attribution_days) from campaign_performance").fetchone()[0])
     touches = stores.execute(
-        "select campaign_id, channel, oneid, sent_at, is_delivered from restricted.int_monitoring__campaign_touches"
+        "select campaign_id, channel, oneid, sent_at, is_delivered from restricted.int_engagement__campaign_touches"
     ).fetchall()
     orders_by_person = defaultdict(list)
     for order_key, oneid, ordered_at, net in stores.execute(
@@ -103,7 +103,7 @@ def test_media_backflow_matches_recomputed_digests(stores) -> None:
         stores.execute(
             """
             select platform, count(*) filter (where oneid is not null)
-            from restricted.int_monitoring__backflow_events where id_type <> 'oaid_md5' group by 1
+            from restricted.int_engagement__backflow_events where id_type <> 'oaid_md5' group by 1
             """
         ).fetchall()
     )

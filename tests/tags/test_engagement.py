@@ -125,7 +125,7 @@ def test_channel_preference_recomputed_from_touches(published_home: Home) -> Non
     touches = query(
         published_home,
         f"""select oneid, channel, opened_at is not null as opened, clicked_at is not null as clicked
-            from restricted.int_monitoring__campaign_touches
+            from restricted.int_engagement__campaign_touches
             where oneid is not null and is_delivered and channel in ('sms', 'wechat_template', 'app_push')
               and sent_on between date '{since}' and date '{BASELINE_DATE}'""",
     )
@@ -155,7 +155,7 @@ def test_backflow_groups_follow_their_rules(published_home: Home) -> None:
         f"""select oneid, count(*) filter (where event_name = 'impression') as impressions,
                    count(*) filter (where event_name = 'click') as clicks,
                    count(*) filter (where event_name = 'conversion') as conversions
-            from restricted.int_monitoring__backflow_events
+            from restricted.int_engagement__backflow_events
             where oneid is not null
               and event_on > date '{BASELINE_DATE}' - interval {int(dbt_vars()["tags_backflow_window_days"])} day
               and event_on <= date '{BASELINE_DATE}'

@@ -1,6 +1,6 @@
 """Small landed loads written straight from the contract (no loader code):
 landed Parquet with exactly lake_schema(source), quarantine files and the
-load's file registry, as pipeline/ingest/lake.py lays them out."""
+load's file registry, as pipeline/ingest/lake_layout.py lays them out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.home import Home
-from pipeline.ingest.lake import FILE_REGISTRY_SCHEMA, landed_file_name, partition_dir
+from pipeline.ingest.lake_layout import FILE_REGISTRY_SCHEMA, landed_file_name, partition_dir
 from pipeline.ingest.sources import QUARANTINE_SCHEMA, Kind, Source, get_source, lake_schema
 
 LOAD_ID = "20260111T010203Z-abc123"

@@ -21,7 +21,7 @@ with
 backflow_events as (
 
     select platform, ad_campaign_id, event_name, event_on, oneid
-    from {{ ref('int_monitoring__backflow_events') }}
+    from {{ ref('int_engagement__backflow_events') }}
 
 ),
 

@@ -21,7 +21,7 @@ with
 touches as (
 
     select campaign_id, oneid
-    from {{ ref('int_monitoring__campaign_touches') }}
+    from {{ ref('int_engagement__campaign_touches') }}
     where oneid is not null
 
 ),

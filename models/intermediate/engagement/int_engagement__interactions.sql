@@ -7,8 +7,8 @@
     the AIPL signal that seed tag_aipl_interaction_signals gives it.
 
     Records reach their OneID through int_record_oneids; touches and
-    backflow through int_monitoring__campaign_touches and
-    int_monitoring__backflow_events (matched by identifier, ambiguous
+    backflow through int_engagement__campaign_touches and
+    int_engagement__backflow_events (matched by identifier, ambiguous
     matches dropped); purchases through int_commerce__order_lines; programme
     joins through int_person_memberships. Touches and ads carry no brand:
     they count here only when their campaign's brand is known
@@ -62,7 +62,7 @@ memberships as (
 
 touches as (
 
-    select * from {{ ref('int_monitoring__campaign_touches') }}
+    select * from {{ ref('int_engagement__campaign_touches') }}
     where oneid is not null
     {%- if is_incremental() %}
         and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})
@@ -78,7 +78,7 @@ campaign_brands as (
 
 backflow_events as (
 
-    select * from {{ ref('int_monitoring__backflow_events') }}
+    select * from {{ ref('int_engagement__backflow_events') }}
     where oneid is not null
     {%- if is_incremental() %}
         and oneid in (select oneid from {{ ref('int_engagement__reconsidered_oneids') }})

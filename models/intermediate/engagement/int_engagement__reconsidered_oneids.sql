@@ -25,7 +25,7 @@
 
 -- Read only on incremental nights:
 -- depends_on: {{ ref('int_record_oneids') }}, {{ ref('int_commerce__order_lines') }}
--- depends_on: {{ ref('int_monitoring__campaign_touches') }}, {{ ref('int_monitoring__backflow_events') }}
+-- depends_on: {{ ref('int_engagement__campaign_touches') }}, {{ ref('int_engagement__backflow_events') }}
 -- depends_on: {{ ref('int_engagement__campaign_brands') }}, {{ ref('int_engagement__ad_campaign_brands') }}
 -- depends_on: {{ ref('int_person_memberships') }}, {{ ref('stg_app__events') }}
 -- depends_on: {{ ref('stg_wechat__oa_followers') }}, {{ ref('stg_wechat__miniapp_users') }}
@@ -49,20 +49,20 @@ rederived_lines as (
 
 rematched_touches as (
 
-    select oneid, _previous_oneid from {{ night_slice(ref('int_monitoring__campaign_touches')) }}
+    select oneid, _previous_oneid from {{ night_slice(ref('int_engagement__campaign_touches')) }}
 
 ),
 
 rematched_backflow as (
 
-    select oneid, _previous_oneid from {{ night_slice(ref('int_monitoring__backflow_events')) }}
+    select oneid, _previous_oneid from {{ night_slice(ref('int_engagement__backflow_events')) }}
 
 ),
 
 reattributed_touches as (
 
     select touches.oneid
-    from {{ ref('int_monitoring__campaign_touches') }} as touches
+    from {{ ref('int_engagement__campaign_touches') }} as touches
     inner join {{ night_slice(ref('int_engagement__campaign_brands')) }} as campaigns
         on touches.campaign_id = campaigns.campaign_id
     -- A changed vote share alone changes no interaction.
@@ -73,7 +73,7 @@ reattributed_touches as (
 reattributed_backflow as (
 
     select backflow_events.oneid
-    from {{ ref('int_monitoring__backflow_events') }} as backflow_events
+    from {{ ref('int_engagement__backflow_events') }} as backflow_events
     inner join {{ night_slice(ref('int_engagement__ad_campaign_brands')) }} as ad_campaigns
         on backflow_events.platform = ad_campaigns.platform
         and backflow_events.ad_campaign_id = ad_campaigns.ad_campaign_id
@@ -127,12 +127,12 @@ maturing as (
     select oneid from {{ ref('int_person_memberships') }}
     where {{ cst_date('joined_at') }} > {{ since }}
     union all
-    select oneid from {{ ref('int_monitoring__campaign_touches') }}
+    select oneid from {{ ref('int_engagement__campaign_touches') }}
     where {{ cst_date('sent_at') }} > {{ since }}
         or {{ cst_date('opened_at') }} > {{ since }}
         or {{ cst_date('clicked_at') }} > {{ since }}
     union all
-    select oneid from {{ ref('int_monitoring__backflow_events') }}
+    select oneid from {{ ref('int_engagement__backflow_events') }}
     where event_on > {{ since }}
     union all
     select oneid from {{ ref('int_commerce__order_lines') }}

@@ -1,7 +1,7 @@
 {#- One row per OneID that owns at least one record: how many records of
     which sources reach it (int_record_oneids), the brands of those records
     (int_record_brands; unknown shop names add no brand), and its first
-    record (int_monitoring__record_brands: the earliest, then the first by
+    record (int_records: the earliest, then the first by
     source and record key), which the funnel credits a new person to.
 
     Incremental (docs/incremental.md), keyed by OneID: a night re-counts
@@ -38,7 +38,7 @@ record_brands as (
 
 dated_records as (
 
-    select * from {{ ref('int_monitoring__record_brands') }}
+    select * from {{ ref('int_records') }}
     where oneid is not null
     {%- if is_incremental() %}
         and oneid in (select oneid from revoted)

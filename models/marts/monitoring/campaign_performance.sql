@@ -23,7 +23,7 @@ with
 
 touches as (
 
-    select * from {{ ref('int_monitoring__campaign_touches') }}
+    select * from {{ ref('int_engagement__campaign_touches') }}
 
 ),
 

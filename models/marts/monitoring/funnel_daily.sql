@@ -27,7 +27,7 @@ people as (
 
 record_brands as (
 
-    select * from {{ ref('int_monitoring__record_brands') }}
+    select * from {{ ref('int_records') }}
 
 ),
 

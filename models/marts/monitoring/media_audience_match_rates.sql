@@ -47,7 +47,7 @@ identifiers as (
 
 backflow_events as (
 
-    select * from {{ ref('int_monitoring__backflow_events') }}
+    select * from {{ ref('int_engagement__backflow_events') }}
     where oneid is not null
 
 ),

@@ -8,7 +8,7 @@ with
 
 backflow_events as (
 
-    select * from {{ ref('int_monitoring__backflow_events') }}
+    select * from {{ ref('int_engagement__backflow_events') }}
 
 ),
 

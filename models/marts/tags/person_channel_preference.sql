@@ -16,7 +16,7 @@ with
 
 touches as (
 
-    select * from {{ ref('int_monitoring__campaign_touches') }}
+    select * from {{ ref('int_engagement__campaign_touches') }}
     where oneid is not null
         and channel in ({% for channel, _, _ in channels %}'{{ channel }}'{% if not loop.last %}, {% endif %}{% endfor %})
         and sent_on <= {{ business_date() }}

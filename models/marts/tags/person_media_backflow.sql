@@ -22,7 +22,7 @@ with
 
 backflow_events as (
 
-    select * from {{ ref('int_monitoring__backflow_events') }}
+    select * from {{ ref('int_engagement__backflow_events') }}
     where oneid is not null
         and event_on <= {{ business_date() }}
         and {{ dbt.datediff('event_on', business_date(), 'day') }} < {{ var('tags_backflow_window_days') }}

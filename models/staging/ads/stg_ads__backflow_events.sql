@@ -1,6 +1,5 @@
-{%- set natural_key = ['platform', 'ad_campaign_id', 'creative_id', 'event_name', 'event_at', 'id_type', 'id_value', 'cost'] -%}
-{%- set dedup = 'same_content' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('ad_backflow') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -46,7 +45,7 @@ renamed as (
 -- later file is a re-send.
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

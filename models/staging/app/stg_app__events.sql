@@ -1,6 +1,5 @@
-{%- set natural_key = ['event_id'] -%}
-{%- set dedup = 'first' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('app_events') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -53,7 +52,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

@@ -1,5 +1,4 @@
-{%- set natural_key = ['sku'] -%}
-{%- set dedup = 'snapshot' -%}
+{%- set contract = channel_contract('products') -%}
 
 with
 
@@ -41,7 +40,7 @@ renamed as (
 -- its last known row, because older orders still reference it.
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

@@ -1,6 +1,5 @@
-{%- set natural_key = ['channel', 'id_type', 'id_value', 'consent_action', 'event_at', 'consent_source'] -%}
-{%- set dedup = 'same_content' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('consents') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -40,7 +39,7 @@ renamed as (
 -- a later file is a re-send. Which event wins per identifier is decided downstream.
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

@@ -1,6 +1,5 @@
-{%- set natural_key = ['brand', 'member_id'] -%}
-{%- set dedup = 'latest' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('crm_members') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -57,7 +56,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

@@ -1,6 +1,5 @@
-{%- set natural_key = ['tag_event_id'] -%}
-{%- set dedup = 'first' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('guide_tags') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -50,7 +49,7 @@ renamed as (
 -- The same tag_event_id re-sent counts once: the first delivery holds.
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

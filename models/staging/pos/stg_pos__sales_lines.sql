@@ -1,6 +1,5 @@
-{%- set natural_key = ['store_code', 'receipt_no', 'sku', 'quantity', 'amount', 'sold_at'] -%}
-{%- set dedup = 'same_content' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('pos_sales') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -48,7 +47,7 @@ renamed as (
 -- identical lines on one receipt are two real items.
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

@@ -1,6 +1,5 @@
-{%- set natural_key = ['brand', 'ouid'] -%}
-{%- set dedup = 'latest' -%}
-{{ config(materialized='keyed_incremental', unique_key=natural_key, dedup=dedup) }}
+{%- set contract = channel_contract('tmall_members') -%}
+{{ config(materialized='keyed_incremental', unique_key=contract.natural_key, dedup=contract.dedup) }}
 
 with
 
@@ -41,7 +40,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate('renamed', natural_key, dedup) }}
+    {{ deduplicate('renamed', contract.natural_key, contract.dedup) }}
 
 ),
 

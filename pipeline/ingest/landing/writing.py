@@ -17,9 +17,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.ingest.raw_rows import FILE, LINE, RAW
-from pipeline.ingest.registry import write_parquet_atomically
-from pipeline.ingest.rules import DETAIL, REASON
+from pipeline.ingest.readers.raw_rows import FILE, LINE, RAW
+from pipeline.ingest.file_registry import write_parquet_atomically
+from pipeline.ingest.rows.rules import DETAIL, REASON
 from pipeline.ingest.sources import LINEAGE_COLUMNS, QUARANTINE_SCHEMA, Source, lake_schema
 
 # polars releases the GIL while it encodes Parquet: files are written side by side.

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.home import Home
-from pipeline.ingest.lake import FILE_REGISTRY_SCHEMA, SCHEMA_FILE, load_parts, registry_file
+from pipeline.ingest.lake_layout import FILE_REGISTRY_SCHEMA, SCHEMA_FILE, load_parts, registry_file
 from pipeline.ingest.reasons import FileRejection, FileStatus
 
 

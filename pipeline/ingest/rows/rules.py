@@ -16,11 +16,11 @@ from collections.abc import Callable
 
 import polars as pl
 
-from pipeline.ingest.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
+from pipeline.ingest.readers.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
 from pipeline.ingest.reasons import RowReason
-from pipeline.ingest.parsing import parse_rows
+from pipeline.ingest.rows.parsing import parse_rows
 from pipeline.ingest.sources import Source
-from pipeline.ingest.values import Check, column_checks, missing_required
+from pipeline.ingest.rows.values import Check, column_checks, missing_required
 
 REASON = "__reason"
 DETAIL = "__detail"

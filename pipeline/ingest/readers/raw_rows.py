@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.ingest.headers import contract_headers
+from pipeline.ingest.readers.headers import contract_headers
 from pipeline.ingest.sources import Source
 
 FILE = "__file"

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from pipeline.ingest.lines import count_lines, read_lines
-from pipeline.ingest.raw_rows import (
+from pipeline.ingest.readers.lines import count_lines, read_lines
+from pipeline.ingest.readers.raw_rows import (
     FILE,
     LINE,
     PROBLEM,

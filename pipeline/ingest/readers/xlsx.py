@@ -19,9 +19,9 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
-from pipeline.ingest.decoding import UnreadableFile
-from pipeline.ingest.headers import match_header
-from pipeline.ingest.raw_rows import (
+from pipeline.ingest.readers.decoding import UnreadableFile
+from pipeline.ingest.readers.headers import match_header
+from pipeline.ingest.readers.raw_rows import (
     FILE,
     LINE,
     PROBLEM,

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipeline.ingest.csv_header import find_header, split_header
-from pipeline.ingest.csv_line_split import read_line_by_line, rejected_rows
-from pipeline.ingest.csv_polars_split import read_quote_free
-from pipeline.ingest.headers import HeaderMatch, match_header
-from pipeline.ingest.raw_rows import FileShape, ReadBatch, conform, empty_rows
+from pipeline.ingest.readers.csv.header import find_header, split_header
+from pipeline.ingest.readers.csv.line_split import read_line_by_line, rejected_rows
+from pipeline.ingest.readers.csv.polars_split import read_quote_free
+from pipeline.ingest.readers.headers import HeaderMatch, match_header
+from pipeline.ingest.readers.raw_rows import FileShape, ReadBatch, conform, empty_rows
 from pipeline.ingest.sources import Source
 
 

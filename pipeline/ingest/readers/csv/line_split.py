@@ -15,10 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from pipeline.ingest.csv_header import CsvHeader
-from pipeline.ingest.headers import HeaderMatch
-from pipeline.ingest.lines import BLANK_LINE, count_lines, read_lines
-from pipeline.ingest.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
+from pipeline.ingest.readers.csv.header import CsvHeader
+from pipeline.ingest.readers.headers import HeaderMatch
+from pipeline.ingest.readers.lines import BLANK_LINE, count_lines, read_lines
+from pipeline.ingest.readers.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
 from pipeline.ingest.reasons import RowReason
 
 # A line is "simple" when every field is unquoted and quote-free, `"…"` or

@@ -1,12 +1,11 @@
 {#- The brands each identity-asserting record names: its source's brand,
-    shop or store column (macro person_record_brand_columns) resolved by
+    shop or store (`brand` of identity_record_sources) resolved by
     int_brand_names. A record naming no brand that resolves has no row.
 
     Incremental (docs/incremental.md): a night re-derives the records its
     loads touched, whole; a touched record that now names no brand we know
     leaves a tombstone. -#}
 
-{%- set brand_columns = person_record_brand_columns() %}
 {{ config(materialized='keyed_incremental', unique_key=['source_name', 'record_key'], dedup='replace') }}
 -- depends_on: {{ ref('int_identity_reconsidered_records') }}
 
@@ -22,16 +21,16 @@ brand_names as (
 delivered_brands as (
 
     {%- set sources = [] -%}
-    {%- for source in identity_record_sources() if source.source in brand_columns and source.get('person_brand', true) -%}
+    {%- for source in identity_record_sources() if source.get('person_brand', true) -%}
     {%- do sources.append(source) -%}
     {%- endfor %}
     {% for source in sources %}
     select distinct
         '{{ source.source }}' as source_name,
         cast({{ source.record }} as {{ dbt.type_string() }}) as record_key,
-        {{ brand_columns[source.source] }} as brand_as_delivered
+        {{ source.brand }} as brand_as_delivered
     from {{ ref(source.model) }}
-    where {{ brand_columns[source.source] }} is not null
+    where {{ source.brand }} is not null
     {%- if is_incremental() %}
         and {{ source.record }} in (select record_key from ({{ touched_records(source) }}) as records)
     {%- endif %}

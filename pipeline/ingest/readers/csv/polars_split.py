@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipeline.ingest.csv_header import CsvHeader
-from pipeline.ingest.headers import HeaderMatch
-from pipeline.ingest.lines import BLANK_LINE
-from pipeline.ingest.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
+from pipeline.ingest.readers.csv.header import CsvHeader
+from pipeline.ingest.readers.headers import HeaderMatch
+from pipeline.ingest.readers.lines import BLANK_LINE
+from pipeline.ingest.readers.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
 from pipeline.ingest.reasons import RowReason
 
 

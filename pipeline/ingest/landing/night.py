@@ -25,17 +25,17 @@ import polars as pl
 
 from pipeline.errors import BadInputError, ConfigurationError
 from pipeline.home import Home
-from pipeline.ingest.csv_reader import read_csv_batch
-from pipeline.ingest.decoding import UnreadableFile
-from pipeline.ingest.inbox import Delivery, InboxNotice, scan_inbox
-from pipeline.ingest.jsonl_reader import read_jsonl_batch
-from pipeline.ingest.lake import landed_path, load_data_files, quarantine_path, registry_file, write_schema_files
-from pipeline.ingest.landing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, rows_per_file, write_files
-from pipeline.ingest.lines import line_offsets, line_text
-from pipeline.ingest.opening import OpenedFile, has_accepted_extension, open_delivery
-from pipeline.ingest.raw_rows import FILE, LINE, RAW, FileShape, ReadBatch
+from pipeline.ingest.readers.csv.reader import read_csv_batch
+from pipeline.ingest.readers.decoding import UnreadableFile
+from pipeline.ingest.landing.inbox import Delivery, InboxNotice, scan_inbox
+from pipeline.ingest.readers.jsonl import read_jsonl_batch
+from pipeline.ingest.lake_layout import landed_path, load_data_files, quarantine_path, registry_file, write_schema_files
+from pipeline.ingest.landing.writing import DeliveredFile, LoadStamp, lake_rows, quarantine_rows, rows_per_file, write_files
+from pipeline.ingest.readers.lines import line_offsets, line_text
+from pipeline.ingest.readers.opening import OpenedFile, has_accepted_extension, open_delivery
+from pipeline.ingest.readers.raw_rows import FILE, LINE, RAW, FileShape, ReadBatch
 from pipeline.ingest.reasons import FileRejection, FileStatus
-from pipeline.ingest.registry import (
+from pipeline.ingest.file_registry import (
     FileOutcome,
     History,
     KnownContent,
@@ -43,9 +43,9 @@ from pipeline.ingest.registry import (
     forget_earlier,
     write_registry,
 )
-from pipeline.ingest.rules import REASON, judge
+from pipeline.ingest.rows.rules import REASON, judge
 from pipeline.ingest.sources import SOURCES, Source, get_source
-from pipeline.ingest.xlsx_reader import read_xlsx_batch
+from pipeline.ingest.readers.xlsx import read_xlsx_batch
 
 __all__ = ["FileOutcome", "LoadResult", "land_deliveries", "rollback_load"]
 

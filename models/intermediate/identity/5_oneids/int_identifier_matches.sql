@@ -10,8 +10,8 @@
     Incremental (docs/incremental.md): the table is derived whole each night
     (one pass over the identifiers), but only the keys whose OneID or
     ambiguity changed, and the keys that no longer exist (tombstones), are
-    merged. That slice is what int_monitoring__campaign_touches and
-    int_monitoring__backflow_events re-match. -#}
+    merged. That slice is what int_engagement__campaign_touches and
+    int_engagement__backflow_events re-match. -#}
 
 {{ config(materialized='keyed_incremental', unique_key=['match_type', 'match_value'], dedup='replace') }}
 

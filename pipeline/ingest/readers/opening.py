@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.ingest.decoding import GZIP_MAGIC, decode_text, gunzip
-from pipeline.ingest.inbox import Delivery
-from pipeline.ingest.xlsx_reader import Sheet, open_workbook
+from pipeline.ingest.readers.decoding import GZIP_MAGIC, decode_text, gunzip
+from pipeline.ingest.landing.inbox import Delivery
+from pipeline.ingest.readers.xlsx import Sheet, open_workbook
 
 
 @dataclass(frozen=True)

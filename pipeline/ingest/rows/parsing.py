@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipeline.ingest.headers import contract_headers
-from pipeline.ingest.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
+from pipeline.ingest.readers.headers import contract_headers
+from pipeline.ingest.readers.raw_rows import FILE, LINE, PROBLEM, PROBLEM_DETAIL, RAW
 from pipeline.ingest.sources import Column, Kind, Source
-from pipeline.ingest.timestamps import parse_timestamps
-from pipeline.ingest.values import DIGITS, SECOND_LOOK, text_column, typed_value, unwrap_excel_escape
+from pipeline.ingest.rows.timestamps import parse_timestamps
+from pipeline.ingest.rows.values import DIGITS, SECOND_LOOK, text_column, typed_value, unwrap_excel_escape
 
 _FREE_TEXT = (Kind.TEXT, Kind.JSON, Kind.DATE)  # no parse failure tells that they need cleaning
 _HEX = r"^[0-9A-Fa-f]+$"
