@@ -59,10 +59,13 @@ browser:
 
 # --dist loadscope: each test module runs whole on one worker, so a module's
 # expensive fixture (the Spark parity night) is built once, not once per worker.
+# --no-loadscope-reorder: xdist would otherwise start the modules with the most
+# tests first, and the Spark parity module (few tests, the longest) last;
+# tests/conftest.py orders the slowest modules first instead.
 # Three workers on two cores: nights wait on subprocess starts, fsyncs and the
 # JVM, and a third worker fills that time (25.5 -> 22.9 min measured).
 test: setup browser
-	$(VENV)/bin/pytest --numprocesses 3 --dist loadscope --durations 15 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses 3 --dist loadscope --no-loadscope-reorder --durations 15 $(PYTEST_ARGS)
 
 # The dbt sources, the staging contract rules and the identity registry are
 # generated from the channel contract (pipeline/ingest/sources.py).

@@ -1,6 +1,22 @@
+{#- The spaces trimmed from both ends of a value on every engine: the plain
+    space and every Unicode space separator (no-break, ideographic, ...), as
+    DuckDB's trim() does and pipeline/identifiers.py mirrors. Spark's trim()
+    drops the plain space only, so there the same characters are removed by
+    one regular expression. Tabs and newlines are not spaces here. -#}
+{% macro trim_spaces(expression) -%}
+    {{ return(adapter.dispatch('trim_spaces')(expression)) }}
+{%- endmacro %}
+{% macro default__trim_spaces(expression) -%}
+    {%- set spaces = '                　' -%}
+    regexp_replace({{ expression }}, '^[{{ spaces }}]+|[{{ spaces }}]+$', '')
+{%- endmacro %}
+{% macro duckdb__trim_spaces(expression) -%}
+    trim({{ expression }})
+{%- endmacro %}
+
 {#- Trimmed text, with empty strings as null: blank cells never become keys. -#}
 {% macro clean_text(column) -%}
-    nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
+    nullif({{ trim_spaces('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }}, '')
 {%- endmacro %}
 
 {#- The key two spellings of a name or code are compared on: without spaces

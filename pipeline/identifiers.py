@@ -21,9 +21,8 @@ _FULL_WIDTH_ALNUM = str.maketrans(
     "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 )
-# What SQL's trim() drops on DuckDB: the Unicode space separators (category Zs), not
-# tabs or newlines as str.strip() would. Spark's trim drops the plain space only
-# (docs/spark.md, "Still different").
+# What the macro trim_spaces drops on both engines: the Unicode space separators
+# (category Zs), not tabs or newlines as str.strip() would.
 _SQL_TRIMMED = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 # The one OneID pattern: `OID` and 20 upper-case ModHex letters (int_oneid_assignments).
 ONEID_PATTERN = re.compile(r"OID[BCDEFGHIJKLNRTUV]{20}")

@@ -1,4 +1,4 @@
-"""Throw-away dbt projects over macros/engine/, on DuckDB or a local Spark session.
+"""Throw-away dbt projects over the project's macros, on DuckDB or a local Spark session.
 
 Tests of the engine macros build a few models of their own instead of the
 whole project: seconds on DuckDB, about half a minute on Spark.
@@ -21,7 +21,7 @@ def engine_project(root: Path, name: str, engine: str) -> Path:
     project = root / "project"
     (project / "models").mkdir(parents=True)
     (project / "seeds").mkdir()
-    (project / "macros").symlink_to(project_dir() / "macros" / "engine", target_is_directory=True)
+    (project / "macros").symlink_to(project_dir() / "macros", target_is_directory=True)
     (project / "dbt_project.yml").write_text(
         f"name: {name}\nversion: '1.0'\nconfig-version: 2\nprofile: {name}\n"
         "models:\n  +file_format: parquet\nseeds:\n  +file_format: parquet\n"

@@ -172,8 +172,8 @@ def test_failure_inside_publish_leaves_yesterday_untouched(
 
 
 def test_failing_data_test_blocks_publish(home_copy: Home) -> None:
-    """A lake file that bypassed the loaders (a null order id) fails dbt's not_null test:
-    `oneid build` exits 5 and the published warehouse stays as it was."""
+    """A lake file that bypassed the loaders (a null order id) fails the staging model's
+    channel contract test: `oneid build` exits 5 and the published warehouse stays as it was."""
     before = snapshot(home_copy)
     row = {
         "order_id": None, "line_no": 1, "brand": "b", "sku": "s", "quantity": 1, "paid_amount": 1,
@@ -189,7 +189,7 @@ def test_failing_data_test_blocks_publish(home_copy: Home) -> None:
         capture_output=True, text=True, timeout=900,
     )
     assert result.returncode == DataTestFailed.exit_code, result.stderr
-    assert "data test failed" in result.stderr and "not_null" in result.stderr
+    assert "data test failed" in result.stderr and "matches_channel_contract_stg_eshop__order_lines" in result.stderr
     target.unlink()
     target.parent.rmdir()
     assert snapshot(home_copy) == before

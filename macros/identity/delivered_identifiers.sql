@@ -24,7 +24,7 @@
         when ({{ delivered_identifier_rejection(id_type, id_value) }}) is not null then null
         when {{ id_type }} = 'phone' then {{ normalize_cn_mobile(id_value) }}
         when {{ id_type }} = 'email' then {{ normalize_email(id_value) }}
-        when {{ id_type }} = 'device' then lower(trim({{ id_value }}))
-        else nullif(trim({{ id_value }}), '')
+        when {{ id_type }} = 'device' then lower({{ trim_spaces(id_value) }})
+        else nullif({{ trim_spaces(id_value) }}, '')
     end
 {%- endmacro %}

@@ -18,8 +18,8 @@ final as (
 
     select distinct oneid, brand
     from order_lines
-    where ordered_on between {{ dbt.dateadd('day', -var('audience_ac_max_days', 395), business_date()) }}
-                         and {{ dbt.dateadd('day', -var('audience_ac_min_days', 335), business_date()) }}
+    where ordered_on between {{ dbt.dateadd('day', -var('audience_ac_max_days'), business_date()) }}
+                         and {{ dbt.dateadd('day', -var('audience_ac_min_days'), business_date()) }}
 
 )
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
-import networkx as nx
 
 from pipeline.errors import BadInputError, ConfigurationError
 from pipeline.home import Home
@@ -287,31 +286,61 @@ def chain(store: RestrictedStore, start: Identifier, end: Identifier) -> Chain:
     """The shortest chain of links from start to end: inside the OneID when they
     share one, otherwise over every link the data hold (cut links included)."""
     if start.oneid is not None and start.oneid == end.oneid:
-        edges = store.rows(
-            """
+        edges = """
             select links.identifier_key_a, links.identifier_key_b
             from int_identity_graph_links as links
             inner join int_identifier_oneids as a on links.identifier_key_a = a.identifier_key
             inner join int_identifier_oneids as b on links.identifier_key_b = b.identifier_key
             where a.oneid = ? and b.oneid = ?
-            """,
-            [start.oneid, start.oneid],
-        )
+        """
+        parameters: list[Any] = [start.oneid, start.oneid]
     else:
-        edges = store.rows(
+        edges = (
             "select identifier_key_a, identifier_key_b from int_identity_links "
             "union select identifier_key_a, identifier_key_b from int_identity_graph_links where is_must_link"
         )
-    graph = nx.Graph(edges)
-    graph.add_nodes_from([start.identifier_key, end.identifier_key])
-    try:
-        path = nx.shortest_path(graph, start.identifier_key, end.identifier_key)
-    except nx.NetworkXNoPath:
+        parameters = []
+
+    def neighbours(frontier: list[str]) -> list[tuple[Any, ...]]:
+        return store.rows(
+            f"select identifier_key_a, identifier_key_b from ({edges}) as edges "
+            "where identifier_key_a in (select unnest(?)) or identifier_key_b in (select unnest(?)) "
+            "order by identifier_key_a, identifier_key_b",
+            [*parameters, frontier, frontier],
+        )
+
+    path = shortest_path(neighbours, start.identifier_key, end.identifier_key)
+    if path is None:
         return Chain(start, end, (), is_connected=False)
     by_key = {i.identifier_key: i for i in store.identifiers(
         "identifiers.identifier_key in (select unnest(?))", [path]
     )}
     return Chain(start, end, tuple(_link(store, by_key[a], by_key[b]) for a, b in zip(path, path[1:])), True)
+
+
+def shortest_path(
+    neighbours: Callable[[list[str]], list[tuple[Any, ...]]], start: str, end: str
+) -> list[str] | None:
+    """Breadth-first from start, one query per step (the links touching the
+    frontier), so only the part of the graph nearer than `end` is read; None
+    when end is not reachable."""
+    parents: dict[str, str | None] = {start: None}
+    frontier = [start]
+    while frontier and end not in parents:
+        reached: list[str] = []
+        on_frontier = set(frontier)
+        for key_a, key_b in neighbours(frontier):
+            for here, there in ((key_a, key_b), (key_b, key_a)):
+                if here in on_frontier and there not in parents:
+                    parents[there] = here
+                    reached.append(there)
+        frontier = reached
+    if end not in parents:
+        return None
+    path = [end]
+    while (parent := parents[path[-1]]) is not None:
+        path.append(parent)
+    return path[::-1]
 
 
 def _link(store: RestrictedStore, start: Identifier, end: Identifier) -> Link:

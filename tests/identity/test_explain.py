@@ -5,7 +5,10 @@ test_identity_graph.py (the small demo home may have no hub)."""
 
 from __future__ import annotations
 
+import random
+
 import duckdb
+import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
@@ -13,7 +16,7 @@ from pipeline.cli import app
 from pipeline.errors import BadInputError
 from pipeline.home import Home
 from pipeline.identifiers import mask_identifier
-from pipeline.identity.explain import Chain, explain
+from pipeline.identity.explain import Chain, explain, shortest_path
 
 
 def restricted(home: Home, sql: str) -> list[tuple]:
@@ -98,3 +101,28 @@ def test_the_cli_shows_identifiers_masked(published_home: Home, busy_person: tup
     assert oneid in result.output and mask_identifier("phone", phone) in result.output
     assert phone not in result.output
     assert "chains of links" in result.output
+
+
+def test_shortest_path_reads_only_links_of_the_frontier_and_matches_networkx() -> None:
+    rng = random.Random(5)
+    for _ in range(30):
+        nodes = [f"n{i}" for i in range(rng.randint(2, 40))]
+        edges = [tuple(rng.sample(nodes, 2)) for _ in range(rng.randint(0, 60))]
+        asked: list[list[str]] = []
+
+        def neighbours(frontier: list[str], edges: list[tuple[str, ...]] = edges) -> list[tuple[str, ...]]:
+            asked.append(frontier)
+            return [edge for edge in edges if edge[0] in frontier or edge[1] in frontier]
+
+        start, end = rng.sample(nodes, 2)
+        graph = nx.Graph(edges)
+        graph.add_nodes_from([start, end])
+        path = shortest_path(neighbours, start, end)
+        if nx.has_path(graph, start, end):
+            assert path is not None and path[0] == start and path[-1] == end
+            assert len(path) == nx.shortest_path_length(graph, start, end) + 1
+            assert all(graph.has_edge(a, b) for a, b in zip(path, path[1:]))
+            assert len(asked) == len(path) - 1  # one query per step, none past the end
+        else:
+            assert path is None
+    assert shortest_path(lambda frontier: [], "a", "a") == ["a"]

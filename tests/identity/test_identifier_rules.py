@@ -3,7 +3,8 @@
 Each case (identifier_rule_cases.csv: rule, id_type, typed value, expected
 result, empty for none) goes through the Python function and through the
 macro of the same name, compiled by dbt from this project's macros and run on
-DuckDB. Both must give the expected result, so they give the same.
+DuckDB (and on Spark: tests/spark/test_engine_macros.py). All must give the
+expected result, so they give the same.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import subprocess
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import pytest
 
 from pipeline import identifiers
@@ -42,12 +42,32 @@ def _python(case: dict[str, str]) -> str | None:
     return rule(case["id_type"], case["typed"]) if case["rule"] == "mask_identifier" else rule(case["typed"])
 
 
+def cases_model_sql() -> str:
+    """A dbt model: every case through its macro, one row per case (position, result).
+    The cases are literals in plain SQL, so the same model compiles for DuckDB and Spark."""
+    rows = []
+    for position, case in enumerate(_cases()):
+        values = [case["rule"], case["id_type"], case["typed"]]
+        if any("'" in value or "\\" in value for value in values):
+            raise ValueError(f"case {position}: write it without quotes or backslashes")
+        rows.append(f"select {position} as position, " + ", ".join(
+            f"'{value}' as {name}" for value, name in zip(values, ("rule", "id_type", "typed"))
+        ))
+    branches = " ".join(f"when '{rule}' then {{{{ {call} }}}}" for rule, call in MACROS.items())
+    cases = "\nunion all\n".join(rows)
+    return f"with cases as (\n{cases}\n)\nselect position, case rule {branches} end as result from cases"
+
+
+def expected_results() -> list[tuple[str, str, str | None]]:
+    return [(c["rule"], c["typed"], c["expected"] or None) for c in _cases()]
+
+
 @pytest.fixture(scope="module")
 def sql_results(tmp_path_factory: pytest.TempPathFactory) -> list[str | None]:
-    """Every case through its macro: one query, compiled by `dbt compile --inline`."""
+    """Every case through its macro: one query, compiled by `dbt compile --inline`.
+    (tests/spark/test_engine_macros.py runs the same model on Spark.)"""
     work = tmp_path_factory.mktemp("identifier_rules")
-    branches = " ".join(f"when '{rule}' then {{{{ {call} }}}}" for rule, call in MACROS.items())
-    inline = f"select position, case rule {branches} end as result from cases order by position"
+    inline = f"select * from ({cases_model_sql()}) as results order by position"
     env = {
         **os.environ,
         "ONEID_HOME": str(work),
@@ -65,7 +85,6 @@ def sql_results(tmp_path_factory: pytest.TempPathFactory) -> list[str | None]:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     compiled = json.loads(done.stdout)["compiled"]
     with duckdb.connect() as con:
-        con.register("cases", pl.DataFrame(_cases()).with_row_index("position").to_arrow())
         return [result for _, result in con.execute(compiled).fetchall()]
 
 
@@ -79,5 +98,5 @@ def test_python_gives_the_expected_result(case: dict[str, str]) -> None:
 
 
 def test_the_macros_give_the_expected_results(sql_results: list[str | None]) -> None:
-    expected = [(c["rule"], c["typed"], c["expected"] or None) for c in _cases()]
+    expected = expected_results()
     assert [(rule, typed, result) for (rule, typed, _), result in zip(expected, sql_results)] == expected

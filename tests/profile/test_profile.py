@@ -146,7 +146,7 @@ def test_every_oneid_has_the_one_oneid_pattern(published_home: Home) -> None:
 @pytest.mark.parametrize(
     ("table", "key"),
     [("map_identifier_oneid", "identifier_hash"), ("dim_person", "oneid"), ("person_tags", "oneid"),
-     ("person_brand_tags", "oneid"), ("campaign_eligibility", "oneid"), ("aud_middle_aged_40_60", "oneid")],
+     ("person_brand_tags", "oneid"), ("campaign_eligibility", "oneid"), ("aud_middle_aged", "oneid")],
 )
 def test_look_up_tables_are_stored_in_key_order(published_home: Home, table: str, key: str) -> None:
     """DuckDB finds a key in one row group only in a table stored in key order (macro stored_in_order_of)."""

@@ -7,7 +7,10 @@ cases must fail or load differently on Spark unless the macros hold:
   (constraints.sql: Parquet tables take no NOT NULL constraint);
 - a seed with an apostrophe, a backslash and an empty cell loads them as
   DuckDB's COPY does (seeds.sql), and an empty seed is a table with a
-  Parquet file (publish reads the files, not Spark's catalog).
+  Parquet file (publish reads the files, not Spark's catalog);
+- the identifier rules (normalization, masks, comparison key) give on Spark
+  what they give on DuckDB and in pipeline/identifiers.py, case for case
+  (tests/identity/identifier_rule_cases.csv; Spark's own trim() would not).
 
 One dbt build on a local Spark session, about half a minute.
 """
@@ -22,6 +25,7 @@ import duckdb
 import pytest
 
 from tests.engine_projects import dbt_build, engine_project, spark_warehouse
+from tests.identity.test_identifier_rules import cases_model_sql, expected_results
 
 NULL_IN_CONTRACT = """
 {{ config(materialized='table', contract={'enforced': true}) }}
@@ -64,6 +68,7 @@ def spark_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dic
     (project / "seeds" / "_seeds.yml").write_text(SEEDS_YML)
     (project / "seeds" / "texts.csv").write_text(TEXTS)
     (project / "seeds" / "nothing.csv").write_text("id,text\n")
+    (project / "models" / "identifier_rules.sql").write_text("{{ config(materialized='table') }}\n" + cases_model_sql())
     dbt_build(project)
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
     return {r["unique_id"].split(".")[-1]: r for r in results}, spark_warehouse(root) / "engine_macros.db"
@@ -89,3 +94,13 @@ def test_an_empty_seed_has_a_file_with_its_columns(spark_build: tuple[dict[str, 
     relation = duckdb.sql(f"select * from read_parquet('{tables}/nothing/*.parquet')")
     assert relation.columns == ["id", "text"]
     assert relation.fetchall() == []
+
+
+def test_the_identifier_rules_give_the_expected_results(spark_build: tuple[dict[str, dict], Path]) -> None:
+    results, tables = spark_build
+    assert results["identifier_rules"]["status"] == "success", results["identifier_rules"]["message"]
+    found = duckdb.sql(
+        f"select result from read_parquet('{tables}/identifier_rules/*.parquet') order by position"
+    ).fetchall()
+    expected = expected_results()
+    assert [(rule, typed, result) for (rule, typed, _), (result,) in zip(expected, found)] == expected

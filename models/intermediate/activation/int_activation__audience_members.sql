@@ -5,13 +5,13 @@
     added to this list. -#}
 
 {%- set audiences = [
-    'aud_middle_aged_40_60',
+    'aud_middle_aged',
     'aud_rfm_important_winback',
     'aud_live_viewers_not_bought',
     'aud_air_conditioner_buyers_year_ago',
     'aud_birthday_this_month',
-    'aud_cart_abandoners_7d',
-    'aud_interest_not_purchased_30d',
+    'aud_cart_abandoners',
+    'aud_interest_not_purchased',
     'aud_backflow_high_conversion',
     'aud_svip_care',
     'aud_sensitive_skin_guide_tagged',

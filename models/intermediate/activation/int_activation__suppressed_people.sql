@@ -26,7 +26,7 @@ normalized as (
             when 'idfa' then {{ normalize_device_id('id_value', 'idfa') }}
             when 'oaid' then {{ normalize_device_id('id_value', 'oaid') }}
             when 'imei' then {{ normalize_device_id('id_value', 'imei') }}
-            else trim(id_value)
+            else {{ trim_spaces('id_value') }}
         end as value,
         reason
     from suppressions

@@ -8,8 +8,8 @@ overrides as (
 
     select
         rule,
-        trim(identifier_key_a) as identifier_key_a,
-        trim(identifier_key_b) as identifier_key_b,
+        {{ trim_spaces('identifier_key_a') }} as identifier_key_a,
+        {{ trim_spaces('identifier_key_b') }} as identifier_key_b,
         note
     from {{ ref('identity_overrides') }}
 

@@ -10,7 +10,7 @@ events as (
     select * from {{ ref('stg_app__events') }}
     where event_name in ('view_item', 'search', 'favorite', 'add_to_cart', 'live_view', 'coupon_claim')
       and brand is not null
-      and cast(event_at as date) > {{ dbt.dateadd('day', -var('audience_interest_days', 30), business_date()) }}
+      and cast(event_at as date) > {{ dbt.dateadd('day', -var('audience_interest_days'), business_date()) }}
       and cast(event_at as date) <= {{ business_date() }}
 
 ),
@@ -27,7 +27,7 @@ order_lines as (
     select * from {{ ref('int_commerce__order_lines') }}
     where is_valid_purchase
       and oneid is not null
-      and ordered_on > {{ dbt.dateadd('day', -var('audience_interest_days', 30), business_date()) }}
+      and ordered_on > {{ dbt.dateadd('day', -var('audience_interest_days'), business_date()) }}
       and ordered_on <= {{ business_date() }}
 
 ),
