@@ -26,9 +26,10 @@ ONEID = str(Path(sys.executable).with_name("oneid"))
 WORK_LISTS = frozenset({"int_identity_reconsidered_records", "int_engagement__reconsidered_oneids"})
 
 
-# `make test` runs modules whole on three workers (--dist loadscope) in collection
-# order: the slowest modules start first, so that the workers end together
-# instead of one running a long module alone at the end.
+# `make test` runs modules whole on three workers (--dist loadscope
+# --no-loadscope-reorder) in collection order: the slowest modules start
+# first, so that the workers end together instead of one running a long
+# module alone at the end.
 SLOWEST_FIRST = (
     "tests/spark/test_parity.py",
     "tests/test_incremental.py",
