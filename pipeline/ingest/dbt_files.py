@@ -60,10 +60,13 @@ def stale_files(project: Path) -> list[Path]:
 
 
 def write_files(project: Path) -> list[Path]:
-    written = stale_files(project)
-    for path in written:
-        (project / path).parent.mkdir(parents=True, exist_ok=True)
-        (project / path).write_text(generated_files()[path], encoding="utf-8")
+    """Write the stale or missing files; the paths written."""
+    written = []
+    for path, text in sorted(generated_files().items()):
+        if _read(project / path) != text:
+            (project / path).parent.mkdir(parents=True, exist_ok=True)
+            (project / path).write_text(text, encoding="utf-8")
+            written.append(path)
     return written
 
 

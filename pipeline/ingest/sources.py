@@ -1,9 +1,12 @@
 """The 14 channel exports of `shared/contracts/channel-exports.md`, as code.
 
-This module is the single description of every source that the loaders, the
-demo generator, the Great Expectations suites and the dbt sources share: the
-delivered header of each column, the canonical English column it lands as,
-its type in the lake, whether it is required and which values it accepts.
+This module is the single description of every source: the delivered header
+of each column, the canonical English column it lands as, its type in the
+lake, whether it is required and which values it accepts, its name in
+staging, the natural key and dedup rule, and how the source asserts identity.
+The loaders, the demo generator and the Great Expectations suites read it;
+`make contract` (pipeline/ingest/dbt_files.py) writes the dbt side from it:
+the sources, the staging contract rules and the identity registry.
 """
 
 from __future__ import annotations

@@ -63,7 +63,9 @@ def _validation_processes() -> multiprocessing.context.BaseContext:
     its own process, giving back what it allocated.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.validation.landed", "pipeline.validation.gx_session", "pipeline.validation.suites"])
+    context.set_forkserver_preload(
+        ["pipeline.validation.landed", "pipeline.validation.gx_session", "pipeline.validation.suites"]
+    )
     return context
 
 
