@@ -35,6 +35,15 @@ SLOWEST_FIRST = (
     "tests/test_incremental.py",
     "tests/guides/test_guide_tags_end_to_end.py",
     "tests/serve/test_api.py",
+    "tests/test_cli.py",
+    "tests/identity/test_brand_names_end_to_end.py",
+    "tests/test_nightly.py",
+    "tests/test_reader.py",
+    "tests/test_keyed_incremental.py",
+    "tests/spark/test_engine_macros.py",
+    "tests/identity/test_identity_graph.py",
+    "tests/test_dbt_staging.py",
+    "tests/identity/test_identifier_rules.py",
 )
 
 

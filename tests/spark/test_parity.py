@@ -20,7 +20,6 @@ reads their result.
 from __future__ import annotations
 
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pytest
@@ -43,11 +42,8 @@ def both_engines(
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ONEID_EXPORT_MIN_AUDIENCE", "1")
         env.setenv("ONEID_SPARK_DRIVER_MEMORY", "2g")
-        # A few hundred people: one shuffle partition, and more models at once while
-        # the Spark driver waits on itself (a night 553 -> 463 s or better, measured
-        # side by side; docs/spark.md).
+        # A few hundred people: one shuffle partition (docs/spark.md).
         env.setenv("ONEID_SPARK_SHUFFLE_PARTITIONS", "1")
-        env.setenv("ONEID_DBT_THREADS", "4")
         landed = copy_home(published_home, tmp_path_factory.mktemp("landed"))
         execute(landed, "ingest", DEMO_END)
         on_duckdb = copy_home(landed, tmp_path_factory.mktemp("duckdb_night"))
@@ -55,18 +51,12 @@ def both_engines(
         on_spark_engine = WarehouseSettings.from_env(on_spark, "spark")
         # The first night again, on Spark: a rerun of the published date is full. DuckDB reruns
         # it too, so that both export it with the same minimums and DEMO_END's media deltas
-        # start from the same audiences. The two homes share no file: their nights run side
-        # by side (the DuckDB pair ends long before the Spark pair).
-        with ThreadPoolExecutor(max_workers=2) as engines:
-            nights = [engines.submit(_two_nights, on_spark, on_spark_engine), engines.submit(_two_nights, on_duckdb)]
-            for done in nights:
-                done.result()
+        # start from the same audiences.
+        execute(on_duckdb, "build", BASELINE_DATE)
+        execute(on_duckdb, "build", DEMO_END)
+        execute(on_spark, "build", BASELINE_DATE, settings=on_spark_engine)
+        execute(on_spark, "build", DEMO_END, settings=on_spark_engine)
     return on_duckdb, on_spark
-
-
-def _two_nights(home: Home, settings: WarehouseSettings | None = None) -> None:
-    execute(home, "build", BASELINE_DATE, settings=settings)
-    execute(home, "build", DEMO_END, settings=settings)
 
 
 def _describe(differences: list[TableDifference]) -> str:
