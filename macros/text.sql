@@ -7,7 +7,7 @@
     {{ return(adapter.dispatch('trim_spaces')(expression)) }}
 {%- endmacro %}
 {% macro default__trim_spaces(expression) -%}
-    {%- set spaces = '                　' -%}
+    {%- set spaces = ' \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000' -%}  {#- written as escapes: invisible in an editor -#}
     regexp_replace({{ expression }}, '^[{{ spaces }}]+|[{{ spaces }}]+$', '')
 {%- endmacro %}
 {% macro duckdb__trim_spaces(expression) -%}
