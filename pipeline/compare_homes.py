@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline.errors import ConfigurationError
 from pipeline.home import Home
 
 FLOAT_TYPES = {"FLOAT", "DOUBLE"}
@@ -104,6 +105,10 @@ def compare_homes(
     left: Home, right: Home, *, float_digits: int = 9, renamed: dict[str, str] | None = None
 ) -> list[TableDifference]:
     """Everything two homes published that differs, each named by where it lives."""
+    for home in (left, right):
+        missing = [path for path in (home.warehouse, home.restricted) if not path.is_file()]
+        if missing:
+            raise ConfigurationError(f"{home.root} has published no night: {missing[0]} is missing")
     differences: list[TableDifference] = []
     stores = (("warehouse", left.warehouse, right.warehouse), ("restricted", left.restricted, right.restricted))
     for label, on_left, on_right in stores:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.compare_homes import compare_homes
-from pipeline.errors import HomesDiffer
+from pipeline.errors import ConfigurationError, HomesDiffer
 from pipeline.home import Home
 from tests.conftest import copy_home
 
@@ -66,3 +66,9 @@ def test_every_kind_of_difference_is_named(published_home: Home, tmp_path) -> No
     result = CliRunner().invoke(app, ["compare", str(original.root), str(copy.root)])
     assert result.exit_code == HomesDiffer.exit_code
     assert phone not in result.output and "13900000000" not in result.output
+
+
+def test_a_home_without_a_published_night_is_a_clear_error(published_home: Home, tmp_path) -> None:
+    result = CliRunner().invoke(app, ["compare", str(published_home.root), str(tmp_path / "nothing")])
+    assert result.exit_code == ConfigurationError.exit_code
+    assert "has published no night" in result.output
