@@ -81,9 +81,12 @@ def compare_databases(
         con.execute(f"attach '{right}' as r (read_only)")
         for name in sorted(set(left_tables) & set(right_tables) - set(skip_tables)):
             lcols, rcols = left_tables[name], right_tables[name]
-            if list(lcols) != list(rcols):
+            if set(lcols) != set(rcols):
                 differences.append(TableDifference(name, f"columns differ: {list(lcols)} vs {list(rcols)}"))
                 continue
+            if list(lcols) != list(rcols):
+                # Reported, and the values are still compared column by column.
+                differences.append(TableDifference(name, f"columns in another order: {list(lcols)} vs {list(rcols)}"))
             values = ", ".join(
                 _comparable(column, kind, rcols[column], float_digits)
                 for column, kind in lcols.items()

@@ -32,6 +32,8 @@ def test_every_kind_of_difference_is_named(published_home: Home, tmp_path) -> No
         )
         # What a night writes about itself is not a result.
         con.execute("update run_history set run_id = 'another'")
+        # The same values in another column order: named as such, values still compared.
+        con.execute("create or replace table dim_person as select * exclude (oneid), oneid from dim_person")
     with duckdb.connect(str(copy.restricted)) as con:
         (phone,) = con.execute("select min(value) from int_identifiers where id_type = 'phone'").fetchone()
         con.execute("update int_identifiers set value = '13900000000' where value = ?", [phone])
@@ -53,6 +55,7 @@ def test_every_kind_of_difference_is_named(published_home: Home, tmp_path) -> No
     found = {d.table: d for d in compare_homes(original, copy)}
     assert set(found) == {
         "warehouse: person_rfm",
+        "warehouse: dim_person",
         "restricted: int_identifiers",
         f"state: {snapshot.relative_to(copy.state)}",
         "exports: audience.csv",
@@ -62,6 +65,7 @@ def test_every_kind_of_difference_is_named(published_home: Home, tmp_path) -> No
     assert found["warehouse: person_rfm"].examples
     assert found["restricted: int_identifiers"].examples == []  # raw identifiers are never shown
     assert found["exports: extra.txt"].problem == "only in right"
+    assert found["warehouse: dim_person"].problem.startswith("columns in another order")
 
     result = CliRunner().invoke(app, ["compare", str(original.root), str(copy.root)])
     assert result.exit_code == HomesDiffer.exit_code

@@ -60,7 +60,7 @@
         {%- endcall -%}
     {%- else -%}
         {%- call statement('slice') -%}
-            {{ create_table_as(False, slice_relation, sql) }}
+            {{ create_slice_as(slice_relation, sql) }}
         {%- endcall -%}
         {%- set slice_columns = adapter.get_columns_in_relation(slice_relation) | map(attribute='name') | map('lower') | list -%}
         {%- do keyed_merge(target_relation, slice_relation, unique_key, dedup, '_is_tombstone' in slice_columns) -%}
@@ -277,6 +277,25 @@
     {%- endif -%}
 {%- endmacro %}
 
+
+{#- A night's slice: the model's SQL as a scratch table, outside the model's
+    contract (an enforced contract holds the stored table; a slice may carry
+    `_is_tombstone` or a key's value before tonight besides the contract's
+    columns). -#}
+{% macro create_slice_as(relation, sql) -%}
+    {{ return(adapter.dispatch('create_slice_as')(relation, sql)) }}
+{%- endmacro %}
+
+{% macro default__create_slice_as(relation, sql) -%}
+    create table {{ relation }} as (
+        {{ sql }}
+    )
+{%- endmacro %}
+
+{% macro spark__create_slice_as(relation, sql) -%}
+    create table {{ relation }} {{ file_format_clause() }} as
+    {{ sql }}
+{%- endmacro %}
 
 {#- Merge a slice into its table by key. -#}
 {% macro keyed_merge(target, slice, unique_key, dedup, has_tombstones=false) -%}

@@ -2,11 +2,12 @@
 
 This module is the single description of every source: the delivered header
 of each column, the canonical English column it lands as, its type in the
-lake, whether it is required and which values it accepts, its name in
-staging, the natural key and dedup rule, and how the source asserts identity.
-The loaders, the demo generator and the Great Expectations suites read it;
-`make contract` (pipeline/ingest/dbt_files.py) writes the dbt side from it:
-the sources, the staging contract rules and the identity registry.
+lake, whether it is required and which values it accepts, its name and
+spelling in staging and what it means, the natural key and dedup rule, and
+how the source asserts identity. The loaders, the demo generator and the
+Great Expectations suites read it; `make contract` (pipeline/ingest/dbt_files.py)
+writes the dbt side from it: the sources, the staging models' columns and
+their descriptions, the staging contract rules and the identity registry.
 """
 
 from __future__ import annotations
@@ -53,9 +54,17 @@ class Column:
     required: bool = False
     values: tuple[str, ...] | None = None  # accepted values (after trimming)
     min_value: int | None = None  # for INT and AMOUNT
+    # What the column means, as the staging model and the docs site show it (dbt
+    # Markdown: `{{ doc('…') }}` names a doc block of models/staging/_staging__docs.md).
     description: str = ""
     staged_as: str | None = None  # the staging model's name for it, where staging renames it
-    staged_values: tuple[str, ...] | None = None  # what staging normalizes `values` to, where it does
+    # Where staging spells delivered values one way: (delivered value, staged value)
+    # for every accepted value.
+    staged_values: tuple[tuple[str, str], ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.staged_values is not None and tuple(d for d, _ in self.staged_values) != self.values:
+            raise ValueError(f"{self.name}: staged_values must map each accepted value, in order")
 
     @property
     def lake_type(self) -> pl.DataType:
@@ -67,7 +76,9 @@ class Column:
 
     @property
     def staging_values(self) -> tuple[str, ...] | None:
-        return self.staged_values or self.values
+        if self.staged_values is None:
+            return self.values
+        return tuple(dict.fromkeys(staged for _, staged in self.staged_values))
 
     @property
     def has_rules(self) -> bool:
@@ -168,8 +179,6 @@ LINEAGE_COLUMNS: dict[str, pl.DataType] = {
     "_loaded_at": pl.Datetime("us", "UTC"),  # wall-clock time of the load
 }
 
-PHONE_NOTE = "phone as delivered (may be masked, junk or oddly formatted); normalized in staging"
-
 ORDER_STATUS_TMALL = (
     "交易成功",
     "交易关闭",
@@ -213,20 +222,47 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Tmall/Taobao sub-order report: one row per order line.",
         columns=(
-            Column("order_id", "订单编号", kind=Kind.DIGITS, required=True, description="Tmall order id"),
-            Column("sub_order_id", "子订单编号", kind=Kind.DIGITS, required=True, description="Tmall sub-order (line) id"),
-            Column("buyer_ouid", "买家OUID", required=True, description="opaque buyer id, per shop"),
-            Column("buyer_nick", "买家会员名", description="buyer nick, often masked"),
-            Column("contact_phone", "联系手机", description=PHONE_NOTE),
-            Column("shop_name", "店铺名称", required=True, description="Tmall shop; maps to a brand"),
-            Column("sku", "商家编码", required=True, description="merchant sku"),
-            Column("item_title", "宝贝标题"),
-            Column("quantity", "购买数量", kind=Kind.INT, required=True, min_value=1),
-            Column("paid_amount", "买家实际支付金额", kind=Kind.AMOUNT, required=True, min_value=0),
-            Column("refund_amount", "退款金额", kind=Kind.AMOUNT, min_value=0),
-            Column("order_status", "订单状态", required=True, values=ORDER_STATUS_TMALL),
-            Column("created_at", "订单创建时间", kind=Kind.TIMESTAMP, required=True),
-            Column("paid_at", "订单付款时间", kind=Kind.TIMESTAMP),
+            Column(
+                "order_id", "订单编号", kind=Kind.DIGITS, required=True,
+                description='Tmall order id, digits (Excel `="…"` escaping removed by the loader).',
+            ),
+            Column(
+                "sub_order_id", "子订单编号", kind=Kind.DIGITS, required=True,
+                description="Tmall sub-order (order line) id, digits; the natural key.",
+            ),
+            Column("buyer_ouid", "买家OUID", required=True, description="Opaque buyer id, scoped to the shop (brand)."),
+            Column(
+                "buyer_nick", "买家会员名",
+                description="Buyer nick as delivered, often masked (`t**1`); an attribute, never an identifier.",
+            ),
+            Column("contact_phone", "联系手机", description="{{ doc('phone_as_delivered') }}"),
+            Column(
+                "shop_name", "店铺名称", required=True,
+                description="Tmall shop name; maps to a brand through configuration.",
+            ),
+            Column("sku", "商家编码", required=True, description="{{ doc('sku') }}"),
+            Column("item_title", "宝贝标题", description="Item title as delivered."),
+            Column("quantity", "购买数量", kind=Kind.INT, required=True, min_value=1, description="Units bought."),
+            Column(
+                "paid_amount", "买家实际支付金额", kind=Kind.AMOUNT, required=True, min_value=0,
+                description="Amount the buyer actually paid for the line, yuan.",
+            ),
+            Column(
+                "refund_amount", "退款金额", kind=Kind.AMOUNT, min_value=0,
+                description="Refunded amount, yuan; null when nothing was refunded.",
+            ),
+            Column(
+                "order_status", "订单状态", required=True, values=ORDER_STATUS_TMALL,
+                description="Order status as delivered (Chinese).",
+            ),
+            Column(
+                "created_at", "订单创建时间", kind=Kind.TIMESTAMP, required=True,
+                description="Order creation time. {{ doc('utc_timestamp') }}",
+            ),
+            Column(
+                "paid_at", "订单付款时间", kind=Kind.TIMESTAMP,
+                description="Payment time; null when unpaid. {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("sub_order_id",),
         dedup=Dedup.LATEST,
@@ -247,13 +283,22 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Tmall membership (会员通) list.",
         columns=(
-            Column("ouid", "ouid", required=True),
-            Column("nick", "nick"),
-            Column("mobile", "mobile", description="plain 11 digits when the member consented, else empty"),
-            Column("brand", "brand", required=True),
-            Column("level", "level", values=TMALL_LEVELS, staged_as="member_level"),
-            Column("points", "points", kind=Kind.INT, min_value=0),
-            Column("joined_at", "join_time", kind=Kind.TIMESTAMP),
+            Column(
+                "ouid", "ouid", required=True,
+                description="Opaque buyer id, scoped to the brand's shop; joins to stg_tmall__order_lines.buyer_ouid.",
+            ),
+            Column("nick", "nick", description="Nick as delivered, often masked."),
+            Column(
+                "mobile", "mobile",
+                description="Plain 11-digit mobile when the member consented at joining, else null. {{ doc('phone_as_delivered') }}",
+            ),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column("level", "level", values=TMALL_LEVELS, staged_as="member_level", description="Tmall member level."),
+            Column("points", "points", kind=Kind.INT, min_value=0, description="Member points."),
+            Column(
+                "joined_at", "join_time", kind=Kind.TIMESTAMP,
+                description="Time the member joined. {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("brand", "ouid"),
         dedup=Dedup.LATEST,
@@ -274,17 +319,32 @@ SOURCES: tuple[Source, ...] = (
         file_format="xlsx",
         description="JD order export: one row per order line (first sheet).",
         columns=(
-            Column("order_id", "订单号", kind=Kind.DIGITS, required=True),
-            Column("jd_pin", "下单帐号", required=True),
-            Column("customer_name", "客户姓名", description="masked"),
-            Column("contact_phone", "联系电话", description=PHONE_NOTE),
-            Column("shop_name", "店铺名称", required=True),
-            Column("sku", "商品ID", required=True),
-            Column("item_name", "商品名称"),
-            Column("quantity", "订购数量", kind=Kind.INT, required=True, min_value=1),
-            Column("payable_amount", "应付金额", kind=Kind.AMOUNT, required=True, min_value=0),
-            Column("order_status", "订单状态", required=True, values=ORDER_STATUS_JD),
-            Column("ordered_at", "下单时间", kind=Kind.TIMESTAMP, required=True, description="Excel date cell or text"),
+            Column("order_id", "订单号", kind=Kind.DIGITS, required=True, description="JD order id, digits."),
+            Column("jd_pin", "下单帐号", required=True, description="JD account (pin) that placed the order."),
+            Column(
+                "customer_name", "客户姓名",
+                description="Customer name as delivered, masked (`张*`); never an identifier.",
+            ),
+            Column("contact_phone", "联系电话", description="{{ doc('phone_as_delivered') }}"),
+            Column(
+                "shop_name", "店铺名称", required=True,
+                description="JD shop name; maps to a brand through configuration.",
+            ),
+            Column("sku", "商品ID", required=True, description="{{ doc('sku') }} (JD 商品ID)"),
+            Column("item_name", "商品名称", description="Item name as delivered."),
+            Column("quantity", "订购数量", kind=Kind.INT, required=True, min_value=1, description="Units ordered."),
+            Column(
+                "payable_amount", "应付金额", kind=Kind.AMOUNT, required=True, min_value=0,
+                description="Amount payable for the line, yuan.",
+            ),
+            Column(
+                "order_status", "订单状态", required=True, values=ORDER_STATUS_JD,
+                description="Order status as delivered (Chinese).",
+            ),
+            Column(
+                "ordered_at", "下单时间", kind=Kind.TIMESTAMP, required=True,
+                description="Order time (an Excel date cell or text in the export). {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("order_id", "sku"),
         dedup=Dedup.LATEST,
@@ -305,13 +365,22 @@ SOURCES: tuple[Source, ...] = (
         file_format="jsonl",
         description="WeChat mini-program users.",
         columns=(
-            Column("appid", "appid", required=True),
-            Column("openid", "openid", required=True),
-            Column("unionid", "unionid"),
-            Column("phone", "phone", description=PHONE_NOTE),
-            Column("nickname", "nickname"),
-            Column("brand", "brand", required=True),
-            Column("created_at", "created_at", kind=Kind.TIMESTAMP, required=True, description="epoch milliseconds"),
+            Column("appid", "appid", required=True, description="WeChat appid of the mini-program."),
+            Column("openid", "openid", required=True, description="WeChat openid, scoped to its appid."),
+            Column(
+                "unionid", "unionid",
+                description="WeChat unionid (open platform account), null when WeChat did not provide it.",
+            ),
+            Column(
+                "phone", "phone",
+                description="Phone as the user authorized it, often `+86…`. {{ doc('phone_as_delivered') }}",
+            ),
+            Column("nickname", "nickname", description="Nickname as delivered."),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column(
+                "created_at", "created_at", kind=Kind.TIMESTAMP, required=True,
+                description="Time the user was created (delivered as epoch milliseconds). {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("appid", "openid"),
         dedup=Dedup.LATEST,
@@ -333,13 +402,22 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="WeChat official account followers.",
         columns=(
-            Column("appid", "appid", required=True),
-            Column("openid", "openid", required=True),
-            Column("unionid", "unionid"),
-            Column("is_subscribed", "subscribe", kind=Kind.FLAG, required=True),
-            Column("subscribed_at", "subscribe_time", kind=Kind.TIMESTAMP, description="epoch seconds"),
-            Column("unsubscribed_at", "unsubscribe_time", kind=Kind.TIMESTAMP, description="epoch seconds"),
-            Column("brand", "brand", required=True),
+            Column("appid", "appid", required=True, description="WeChat appid of the official account."),
+            Column("openid", "openid", required=True, description="WeChat openid, scoped to its appid."),
+            Column("unionid", "unionid", description="WeChat unionid, null when not provided."),
+            Column(
+                "is_subscribed", "subscribe", kind=Kind.FLAG, required=True,
+                description="Whether the openid follows the account in this state.",
+            ),
+            Column(
+                "subscribed_at", "subscribe_time", kind=Kind.TIMESTAMP,
+                description="Subscription time (delivered as epoch seconds). {{ doc('utc_timestamp') }}",
+            ),
+            Column(
+                "unsubscribed_at", "unsubscribe_time", kind=Kind.TIMESTAMP,
+                description="Unsubscription time, null while subscribed. {{ doc('utc_timestamp') }}",
+            ),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
         ),
         natural_key=("appid", "openid"),
         dedup=Dedup.LATEST,
@@ -360,23 +438,47 @@ SOURCES: tuple[Source, ...] = (
         file_format="jsonl",
         description="Own App behaviour events; client retries re-send the same event_id.",
         columns=(
-            Column("event_id", "event_id", required=True),
-            Column("event_at", "event_time", kind=Kind.TIMESTAMP, required=True, description="ISO 8601 with offset"),
-            Column("event_name", "event", required=True, values=APP_EVENTS),
-            Column("user_id", "user_id", description="App account"),
-            Column("phone", "phone", description=PHONE_NOTE),
-            Column("device_oaid", "device.oaid"),
-            Column("device_idfa", "device.idfa"),
-            Column("device_imei", "device.imei"),
-            Column("device_os", "device.os"),
-            Column("brand", "brand", required=True),
-            Column("item_sku", "properties.sku", staged_as="sku"),
-            Column("item_price", "properties.price", kind=Kind.AMOUNT, min_value=0),
-            Column("live_id", "properties.live_id"),
-            Column("review_rating", "properties.rating", kind=Kind.INT, min_value=0),
-            Column("search_keyword", "properties.keyword"),
-            Column("coupon_id", "properties.coupon_id"),
-            Column("properties_json", "properties", kind=Kind.JSON, description="all properties as JSON text"),
+            Column(
+                "event_id", "event_id", required=True,
+                description="Event id assigned by the App client; the natural key.",
+            ),
+            Column(
+                "event_at", "event_time", kind=Kind.TIMESTAMP, required=True,
+                description="Event time (delivered ISO 8601 with offset). {{ doc('utc_timestamp') }}",
+            ),
+            Column("event_name", "event", required=True, values=APP_EVENTS, description="Event type."),
+            Column(
+                "user_id", "user_id",
+                description="App account id; null for anonymous events. Joins to stg_eshop__order_lines.user_id.",
+            ),
+            Column("phone", "phone", description="{{ doc('phone_as_delivered') }}"),
+            Column(
+                "device_oaid", "device.oaid",
+                description="Android OAID as delivered (may be an all-zero placeholder).",
+            ),
+            Column("device_idfa", "device.idfa", description="iOS IDFA as delivered (may be an all-zero placeholder)."),
+            Column("device_imei", "device.imei", description="IMEI as delivered."),
+            Column("device_os", "device.os", description="Device operating system as delivered."),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column(
+                "item_sku", "properties.sku", staged_as="sku",
+                description="Sku of the event's item (properties.sku), when the event has one. {{ doc('sku') }}",
+            ),
+            Column(
+                "item_price", "properties.price", kind=Kind.AMOUNT, min_value=0,
+                description="Item price (properties.price), yuan.",
+            ),
+            Column("live_id", "properties.live_id", description="Live stream id (properties.live_id)."),
+            Column(
+                "review_rating", "properties.rating", kind=Kind.INT, min_value=0,
+                description="Review rating (properties.rating).",
+            ),
+            Column("search_keyword", "properties.keyword", description="Search keyword (properties.keyword)."),
+            Column("coupon_id", "properties.coupon_id", description="Coupon id (properties.coupon_id)."),
+            Column(
+                "properties_json", "properties", kind=Kind.JSON,
+                description="All event properties as JSON text, including ones not broken out above.",
+            ),
         ),
         natural_key=("event_id",),
         dedup=Dedup.FIRST,
@@ -401,18 +503,33 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Own online mall order lines.",
         columns=(
-            Column("order_id", "order_id", required=True),
-            Column("line_no", "line_no", kind=Kind.INT, required=True, min_value=1),
-            Column("user_id", "user_id", description="App account"),
-            Column("phone", "phone", description=PHONE_NOTE),
-            Column("brand", "brand", required=True),
-            Column("sku", "sku", required=True),
-            Column("quantity", "qty", kind=Kind.INT, required=True, min_value=1),
-            Column("paid_amount", "paid_amount", kind=Kind.AMOUNT, required=True, min_value=0),
-            Column("refund_amount", "refund_amount", kind=Kind.AMOUNT, min_value=0),
-            Column("order_status", "status", required=True, values=ORDER_STATUS_ESHOP),
-            Column("created_at", "created_at", kind=Kind.TIMESTAMP, required=True),
-            Column("paid_at", "paid_at", kind=Kind.TIMESTAMP),
+            Column("order_id", "order_id", required=True, description="Mall order id."),
+            Column(
+                "line_no", "line_no", kind=Kind.INT, required=True, min_value=1,
+                description="Line number within the order, from 1.",
+            ),
+            Column("user_id", "user_id", description="App account id of the buyer; joins to stg_app__events.user_id."),
+            Column("phone", "phone", description="{{ doc('phone_as_delivered') }}"),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column("sku", "sku", required=True, description="{{ doc('sku') }}"),
+            Column("quantity", "qty", kind=Kind.INT, required=True, min_value=1, description="Units ordered."),
+            Column(
+                "paid_amount", "paid_amount", kind=Kind.AMOUNT, required=True, min_value=0,
+                description="Amount paid for the line, yuan.",
+            ),
+            Column(
+                "refund_amount", "refund_amount", kind=Kind.AMOUNT, min_value=0,
+                description="Refunded amount, yuan; null when nothing was refunded.",
+            ),
+            Column("order_status", "status", required=True, values=ORDER_STATUS_ESHOP, description="Order status."),
+            Column(
+                "created_at", "created_at", kind=Kind.TIMESTAMP, required=True,
+                description="Order creation time. {{ doc('utc_timestamp') }}",
+            ),
+            Column(
+                "paid_at", "paid_at", kind=Kind.TIMESTAMP,
+                description="Payment time, null when unpaid. {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("order_id", "line_no"),
         dedup=Dedup.LATEST,
@@ -433,18 +550,36 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Offline store POS lines; returns have negative quantity and amount.",
         columns=(
-            Column("store_code", "门店编码", required=True),
-            Column("store_name", "门店名称"),
-            Column("brand", "品牌", description="may be empty or absent: the store name then names the brand (int_brand_names)"),
-            Column("dealer_code", "经销商编码"),
-            Column("receipt_no", "小票号", required=True),
-            Column("member_id", "会员卡号", description="the brand's CRM member_id"),
-            Column("phone", "手机号", description=PHONE_NOTE),
-            Column("sku", "商品编码", required=True),
-            Column("quantity", "数量", kind=Kind.INT, required=True, description="negative for returns, never 0"),
-            Column("amount", "金额", kind=Kind.AMOUNT, required=True, description="negative for returns"),
-            Column("sold_at", "销售时间", kind=Kind.TIMESTAMP, required=True),
-            Column("clerk_id", "导购工号"),
+            Column("store_code", "门店编码", required=True, description="Store code."),
+            Column("store_name", "门店名称", description="Store name as delivered."),
+            Column(
+                "brand", "品牌",
+                description="{{ doc('brand') }} Empty or absent in some stores' exports: the store name then names the brand (int_brand_names).",
+            ),
+            Column(
+                "dealer_code", "经销商编码",
+                description="Dealer (distributor) code of the store, when the store belongs to a dealer.",
+            ),
+            Column("receipt_no", "小票号", required=True, description="Receipt number, unique within a store."),
+            Column(
+                "member_id", "会员卡号",
+                description="The brand's CRM member_id (会员卡号) when the buyer showed a card; joins to stg_crm__members per brand.",
+            ),
+            Column("phone", "手机号", description="{{ doc('phone_as_delivered') }}"),
+            Column("sku", "商品编码", required=True, description="{{ doc('sku') }}"),
+            Column(
+                "quantity", "数量", kind=Kind.INT, required=True,
+                description="Units sold; negative for returns, never 0.",
+            ),
+            Column(
+                "amount", "金额", kind=Kind.AMOUNT, required=True,
+                description="Line amount, yuan; negative for returns.",
+            ),
+            Column(
+                "sold_at", "销售时间", kind=Kind.TIMESTAMP, required=True,
+                description="Sale time. {{ doc('utc_timestamp') }}",
+            ),
+            Column("clerk_id", "导购工号", description="Sales clerk (导购) id."),
         ),
         natural_key=("store_code", "receipt_no", "sku", "quantity", "amount", "sold_at"),
         dedup=Dedup.SAME_CONTENT,
@@ -465,22 +600,46 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Brand membership CRM.",
         columns=(
-            Column("member_id", "member_id", required=True),
-            Column("brand", "brand", required=True),
-            Column("phone", "phone", description=PHONE_NOTE),
-            Column("email", "email"),
-            Column("name", "name", staged_as="member_name"),
-            Column("gender", "gender", values=GENDERS, staged_values=("M", "F")),
-            Column("birthday_raw", "birthday", description="as delivered"),
-            Column("birthday", "birthday", kind=Kind.DATE, description="parsed; null when empty or impossible"),
-            Column("city", "city"),
-            Column("tier", "tier", description="brand-specific tier name", staged_as="member_tier"),
-            Column("points", "points", kind=Kind.INT, min_value=0),
-            Column("member_type", "member_type", values=MEMBER_TYPES),
-            Column("dealer_code", "dealer_code"),
-            Column("store_code", "store_code"),
-            Column("joined_at", "joined_at", kind=Kind.TIMESTAMP),
-            Column("member_status", "status", values=MEMBER_STATUSES),
+            Column(
+                "member_id", "member_id", required=True,
+                description="The brand's member id (also the POS card number); unique per brand only.",
+            ),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column("phone", "phone", description="{{ doc('phone_as_delivered') }}"),
+            Column(
+                "email", "email",
+                description="Email as delivered (may be junk such as `test@test.com`). Raw; never expose it in marts or exports.",
+            ),
+            Column("name", "name", staged_as="member_name", description="Member name as delivered, possibly masked."),
+            Column(
+                "gender", "gender", values=GENDERS, staged_values=(("M", "M"), ("F", "F"), ("男", "M"), ("女", "F")),
+                description="Gender: `M` or `F` (delivered `M`/`男`, `F`/`女`); null when empty.",
+            ),
+            Column(
+                "birthday_raw", "birthday",
+                description="Birthday as delivered (`YYYY-MM-DD` or `YYYYMMDD`, possibly impossible).",
+            ),
+            Column(
+                "birthday", "birthday", kind=Kind.DATE,
+                description="Birthday; null when empty or impossible (see birthday_raw).",
+            ),
+            Column("city", "city", description="City as delivered."),
+            Column(
+                "tier", "tier", staged_as="member_tier",
+                description="Brand-specific tier name, as delivered; mapped onto the group scale by configuration.",
+            ),
+            Column("points", "points", kind=Kind.INT, min_value=0, description="Member points."),
+            Column(
+                "member_type", "member_type", values=MEMBER_TYPES,
+                description="Which organisation owns the membership.",
+            ),
+            Column("dealer_code", "dealer_code", description="Dealer code, for dealer memberships."),
+            Column("store_code", "store_code", description="Store code, for store memberships."),
+            Column(
+                "joined_at", "joined_at", kind=Kind.TIMESTAMP,
+                description="Time the member joined. {{ doc('utc_timestamp') }}",
+            ),
+            Column("member_status", "status", values=MEMBER_STATUSES, description="Membership status."),
         ),
         natural_key=("brand", "member_id"),
         dedup=Dedup.LATEST,
@@ -502,14 +661,23 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Media backflow (impressions, clicks, conversions) keyed by hashed ids.",
         columns=(
-            Column("platform", "platform", required=True, values=AD_PLATFORMS),
-            Column("ad_campaign_id", "ad_campaign_id", required=True),
-            Column("creative_id", "creative_id"),
-            Column("event_name", "event", required=True, values=AD_EVENTS),
-            Column("event_at", "event_time", kind=Kind.TIMESTAMP, required=True),
-            Column("id_type", "id_type", required=True, values=AD_ID_TYPES),
-            Column("id_value", "id_value", kind=Kind.HEX_DIGEST, required=True, description="lower-cased hex digest"),
-            Column("cost", "cost", kind=Kind.AMOUNT, min_value=0),
+            Column("platform", "platform", required=True, values=AD_PLATFORMS, description="Ad platform."),
+            Column("ad_campaign_id", "ad_campaign_id", required=True, description="The platform's campaign id."),
+            Column("creative_id", "creative_id", description="The platform's creative id."),
+            Column("event_name", "event", required=True, values=AD_EVENTS, description="Media event type."),
+            Column(
+                "event_at", "event_time", kind=Kind.TIMESTAMP, required=True,
+                description="Event time. {{ doc('utc_timestamp') }}",
+            ),
+            Column(
+                "id_type", "id_type", required=True, values=AD_ID_TYPES,
+                description="What the hashed id is a digest of.",
+            ),
+            Column("id_value", "id_value", kind=Kind.HEX_DIGEST, required=True, description="Hex digest, lower-cased."),
+            Column(
+                "cost", "cost", kind=Kind.AMOUNT, min_value=0,
+                description="Cost attributed to the event, yuan; null when not reported.",
+            ),
         ),
         natural_key=(
             "platform",
@@ -530,12 +698,24 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Consent and opt-out events; the latest per (channel, identifier) wins.",
         columns=(
-            Column("channel", "channel", required=True, values=CONSENT_CHANNELS),
-            Column("id_type", "id_type", required=True, values=CONSENT_ID_TYPES),
-            Column("id_value", "id_value", required=True),
-            Column("action", "action", required=True, values=("opt_in", "opt_out"), staged_as="consent_action"),
-            Column("event_at", "event_time", kind=Kind.TIMESTAMP, required=True),
-            Column("consent_source", "source"),
+            Column(
+                "channel", "channel", required=True, values=CONSENT_CHANNELS,
+                description="Channel the consent applies to.",
+            ),
+            Column("id_type", "id_type", required=True, values=CONSENT_ID_TYPES, description="Type of the identifier."),
+            Column(
+                "id_value", "id_value", required=True,
+                description="Identifier as delivered (raw phone, email, openid, device id or member id); normalized downstream.",
+            ),
+            Column(
+                "action", "action", required=True, values=("opt_in", "opt_out"), staged_as="consent_action",
+                description="What the person did.",
+            ),
+            Column(
+                "event_at", "event_time", kind=Kind.TIMESTAMP, required=True,
+                description="Time of the consent event. {{ doc('utc_timestamp') }}",
+            ),
+            Column("consent_source", "source", description="Where the consent was collected, as delivered."),
         ),
         natural_key=("channel", "id_type", "id_value", "action", "event_at", "consent_source"),
         dedup=Dedup.SAME_CONTENT,
@@ -547,15 +727,33 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Delivery logs of SMS, WeChat template and push touches.",
         columns=(
-            Column("touch_id", "touch_id", required=True),
-            Column("campaign_id", "campaign_id", required=True),
-            Column("channel", "channel", required=True, values=TOUCH_CHANNELS),
-            Column("id_type", "id_type", required=True, values=TOUCH_ID_TYPES),
-            Column("id_value", "id_value", required=True),
-            Column("sent_at", "sent_at", kind=Kind.TIMESTAMP, required=True),
-            Column("is_delivered", "delivered", kind=Kind.FLAG),
-            Column("opened_at", "opened_at", kind=Kind.TIMESTAMP),
-            Column("clicked_at", "clicked_at", kind=Kind.TIMESTAMP),
+            Column("touch_id", "touch_id", required=True, description="Touch id; the natural key."),
+            Column("campaign_id", "campaign_id", required=True, description="Campaign id."),
+            Column("channel", "channel", required=True, values=TOUCH_CHANNELS, description="Touch channel."),
+            Column(
+                "id_type", "id_type", required=True, values=TOUCH_ID_TYPES,
+                description="Type of the identifier touched.",
+            ),
+            Column(
+                "id_value", "id_value", required=True,
+                description="Identifier as delivered; normalized downstream.",
+            ),
+            Column(
+                "sent_at", "sent_at", kind=Kind.TIMESTAMP, required=True,
+                description="Send time. {{ doc('utc_timestamp') }}",
+            ),
+            Column(
+                "is_delivered", "delivered", kind=Kind.FLAG,
+                description="Whether the touch was delivered; null when not reported.",
+            ),
+            Column(
+                "opened_at", "opened_at", kind=Kind.TIMESTAMP,
+                description="Open time, null when not opened. {{ doc('utc_timestamp') }}",
+            ),
+            Column(
+                "clicked_at", "clicked_at", kind=Kind.TIMESTAMP,
+                description="Click time, null when not clicked. {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("touch_id",),
         dedup=Dedup.LATEST,
@@ -567,13 +765,16 @@ SOURCES: tuple[Source, ...] = (
         file_format="csv",
         description="Product catalog; every delivery is a full snapshot.",
         columns=(
-            Column("sku", "sku", required=True),
-            Column("brand", "brand", required=True),
-            Column("product_name", "product_name"),
-            Column("category_l1", "category_l1", required=True, values=CATEGORY_L1),
-            Column("category_l2", "category_l2"),
-            Column("list_price", "list_price", kind=Kind.AMOUNT, min_value=0),
-            Column("is_ecosystem", "is_ecosystem", kind=Kind.FLAG),
+            Column("sku", "sku", required=True, description="Merchant sku; the natural key."),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column("product_name", "product_name", description="Product name."),
+            Column("category_l1", "category_l1", required=True, values=CATEGORY_L1, description="Top-level category."),
+            Column("category_l2", "category_l2", description="Second-level category (e.g. 空调, 冰箱, 奶粉)."),
+            Column("list_price", "list_price", kind=Kind.AMOUNT, min_value=0, description="List price, yuan."),
+            Column(
+                "is_ecosystem", "is_ecosystem", kind=Kind.FLAG,
+                description="Ecosystem goods (filters, detergent, fresh food) that turn a durable into repeat purchases.",
+            ),
         ),
         natural_key=("sku",),
         dedup=Dedup.SNAPSHOT,
@@ -589,17 +790,32 @@ SOURCES: tuple[Source, ...] = (
             "the latest per (person, brand, tag) wins."
         ),
         columns=(
-            Column("tag_event_id", "tag_event_id", required=True),
-            Column("brand", "brand", required=True),
-            Column("store_code", "store_code"),
-            Column("guide_id", "guide_id", required=True, description="导购工号"),
-            Column("id_type", "id_type", required=True, values=GUIDE_TAG_ID_TYPES),
-            Column("id_value", "id_value", required=True),
-            Column("appid", "appid", description="the WeChat appid of an openid; empty otherwise"),
-            Column("tag_code", "tag_code", required=True, description="a tag of the brand's manual-tag catalog (seed)"),
-            Column("tag_value", "tag_value", description="one of the tag's allowed values; empty to clear"),
-            Column("action", "action", required=True, values=("set", "clear"), staged_as="tag_action"),
-            Column("tagged_at", "tagged_at", kind=Kind.TIMESTAMP, required=True),
+            Column("tag_event_id", "tag_event_id", required=True, description="The guide app's id of the event."),
+            Column("brand", "brand", required=True, description="{{ doc('brand') }}"),
+            Column("store_code", "store_code", description="The store the guide works in, as delivered."),
+            Column("guide_id", "guide_id", required=True, description="The shop assistant's staff number (导购工号)."),
+            Column(
+                "id_type", "id_type", required=True, values=GUIDE_TAG_ID_TYPES,
+                description="Type of the customer's identifier.",
+            ),
+            Column(
+                "id_value", "id_value", required=True,
+                description="The customer's identifier as delivered (raw); normalized downstream.",
+            ),
+            Column("appid", "appid", description="The WeChat appid of an openid; null otherwise."),
+            Column("tag_code", "tag_code", required=True, description="The tag as the guide app spelled it."),
+            Column(
+                "tag_value", "tag_value",
+                description="The value as the guide app spelled it; null when the tag is cleared.",
+            ),
+            Column(
+                "action", "action", required=True, values=("set", "clear"), staged_as="tag_action",
+                description="set or clear.",
+            ),
+            Column(
+                "tagged_at", "tagged_at", kind=Kind.TIMESTAMP, required=True,
+                description="When the guide recorded it. {{ doc('utc_timestamp') }}",
+            ),
         ),
         natural_key=("tag_event_id",),
         dedup=Dedup.FIRST,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,3 +91,16 @@ def test_exposures_declare_report_exports_and_analyst_marts(docs: Path) -> None:
         assert exposure["depends_on"]["nodes"], exposure["name"]
     report_inputs = {n.split(".")[-1] for n in exposures["oneid_report"]["depends_on"]["nodes"]}
     assert {"aipl_flow", "campaign_performance", "identity_component_sizes", "ingestion_daily"} <= report_inputs
+
+
+def test_every_intermediate_model_python_reads_has_an_enforced_contract(docs: Path) -> None:
+    """Python reads marts or contracted models: a renamed or retyped column fails the build, not a night's export."""
+    models = _models(docs)
+    read = {
+        name
+        for path in (PROJECT / "pipeline").rglob("*.py")
+        for name in re.findall(r"\bint_\w+", path.read_text(encoding="utf-8"))
+        if name in models
+    }
+    assert len(read) >= 15, sorted(read)
+    assert sorted(name for name in read if not models[name]["config"]["contract"]["enforced"]) == []

@@ -54,12 +54,13 @@ aggregated as (
         min(oneid) as oneid,
         count(distinct brand) as brand_count,
         count(*) as line_count,
-        sum(quantity) as item_quantity,
+        -- Sums widen differently per engine: cast back to the line types (the contract).
+        cast(sum(quantity) as {{ dbt.type_bigint() }}) as item_quantity,
         min(ordered_at) as ordered_at,
-        sum(paid_amount) as paid_amount,
-        sum(refunded_amount) as refunded_amount,
-        sum(returned_amount) as returned_amount,
-        sum(net_amount) as net_amount,
+        cast(sum(paid_amount) as {{ type_amount() }}) as paid_amount,
+        cast(sum(refunded_amount) as {{ type_amount() }}) as refunded_amount,
+        cast(sum(returned_amount) as {{ type_amount() }}) as returned_amount,
+        cast(sum(net_amount) as {{ type_amount() }}) as net_amount,
         max(case when is_valid_purchase then 1 else 0 end) as has_valid_line,
         max(case when line_status = 'returned' then 1 else 0 end) as has_return_line
     from order_lines

@@ -16,23 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('platform') }} as platform,
-        {{ clean_text('ad_campaign_id') }} as ad_campaign_id,
-        {{ clean_text('creative_id') }} as creative_id,
-
-        ---------- hashed identifier (platforms send hex digests in either case)
-        {{ clean_text('id_type') }} as id_type,
-        lower({{ clean_text('id_value') }}) as id_value,
-
-        ---------- attributes
-        {{ clean_text('event_name') }} as event_name,
-
-        ---------- numerics
-        cast(cost as {{ type_amount() }}) as cost,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('event_at') }} as event_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -53,14 +38,7 @@ final as (
 
     select
         {{ generate_surrogate_key(['_file_path', '_file_line']) }} as backflow_event_id,
-        platform,
-        ad_campaign_id,
-        creative_id,
-        event_name,
-        event_at,
-        id_type,
-        id_value,
-        cost,
+        {{ select_contract_columns(contract) }},
         {{ select_lineage_columns() }}
 
     from deduplicated

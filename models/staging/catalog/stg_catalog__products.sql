@@ -14,20 +14,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('sku') }} as sku,
-
-        ---------- attributes
-        {{ clean_text('brand') }} as brand,
-        {{ clean_text('product_name') }} as product_name,
-        {{ clean_text('category_l1') }} as category_l1,
-        {{ clean_text('category_l2') }} as category_l2,
-
-        ---------- numerics
-        cast(list_price as {{ type_amount() }}) as list_price,
-
-        ---------- booleans
-        cast(is_ecosystem as {{ dbt.type_boolean() }}) as is_ecosystem,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -54,13 +42,7 @@ latest_snapshot as (
 final as (
 
     select
-        sku,
-        brand,
-        product_name,
-        category_l1,
-        category_l2,
-        list_price,
-        is_ecosystem,
+        {{ select_contract_columns(contract) }},
         _delivery_date = latest_delivery_date as is_in_latest_snapshot,
         {{ select_lineage_columns() }}
 

@@ -16,17 +16,8 @@ renamed as (
 
     select
 
-        ---------- identifier as delivered (normalized to canonical forms later)
-        {{ clean_text('id_type') }} as id_type,
-        {{ clean_text('id_value') }} as id_value,
-
-        ---------- attributes
-        {{ clean_text('channel') }} as channel,
-        {{ clean_text('action') }} as consent_action,
-        {{ clean_text('consent_source') }} as consent_source,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('event_at') }} as event_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -47,15 +38,10 @@ final as (
 
     select
         {{ generate_surrogate_key(['_file_path', '_file_line']) }} as consent_event_id,
-        channel,
-        id_type,
-        id_value,
+        {{ select_contract_columns(contract) }},
         {{ delivered_identifier_normalized('id_type', 'id_value') }} as id_value_normalized,
         {{ delivered_identifier_rejection('id_type', 'id_value') }} as id_value_rejection,
-        consent_action,
         consent_action = 'opt_in' as is_opt_in,
-        event_at,
-        consent_source,
         {{ select_lineage_columns() }}
 
     from deduplicated

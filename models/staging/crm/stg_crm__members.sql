@@ -16,36 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('brand') }} as brand,
-        {{ clean_text('member_id') }} as member_id,
-        {{ clean_text('dealer_code') }} as dealer_code,
-        {{ clean_text('store_code') }} as store_code,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('phone') }} as phone,
-        {{ clean_text('email') }} as email,
-        {{ clean_text('name') }} as member_name,
-        {{ clean_text('city') }} as city,
-        {{ clean_text('tier') }} as member_tier,
-        {{ clean_text('member_type') }} as member_type,
-        {{ clean_text('member_status') }} as member_status,
-        {{ clean_text('birthday_raw') }} as birthday_raw,
-
-        ---------- categories
-        case {{ clean_text('gender') }}
-            when 'M' then 'M'
-            when '男' then 'M'
-            when 'F' then 'F'
-            when '女' then 'F'
-        end as gender,
-
-        ---------- numerics
-        cast(points as {{ dbt.type_bigint() }}) as points,
-
-        ---------- dates and timestamps (UTC)
-        cast(birthday as date) as birthday,
-        {{ to_utc_timestamp('joined_at') }} as joined_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -64,26 +36,11 @@ final as (
 
     select
         {{ generate_surrogate_key(['brand', 'member_id']) }} as crm_member_id,
-        brand,
-        member_id,
-        phone,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('phone') }} as phone_normalized,
         {{ cn_mobile_rejection('phone') }} as phone_rejection,
-        email,
         {{ normalize_email('email') }} as email_normalized,
         {{ email_rejection('email') }} as email_rejection,
-        member_name,
-        gender,
-        birthday,
-        birthday_raw,
-        city,
-        member_tier,
-        points,
-        member_type,
-        dealer_code,
-        store_code,
-        joined_at,
-        member_status,
         {{ select_lineage_columns() }}
 
     from deduplicated

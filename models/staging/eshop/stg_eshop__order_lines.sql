@@ -16,25 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('order_id') }} as order_id,
-        cast(line_no as {{ dbt.type_bigint() }}) as line_no,
-        {{ clean_text('user_id') }} as user_id,
-        {{ clean_text('sku') }} as sku,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('phone') }} as phone,
-        {{ clean_text('brand') }} as brand,
-        {{ clean_text('order_status') }} as order_status,
-
-        ---------- numerics
-        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
-        cast(paid_amount as {{ type_amount() }}) as paid_amount,
-        cast(refund_amount as {{ type_amount() }}) as refund_amount,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('paid_at') }} as paid_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -53,20 +36,9 @@ final as (
 
     select
         {{ generate_surrogate_key(['order_id', 'line_no']) }} as order_line_id,
-        order_id,
-        line_no,
-        user_id,
-        phone,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('phone') }} as phone_normalized,
         {{ cn_mobile_rejection('phone') }} as phone_rejection,
-        brand,
-        sku,
-        quantity,
-        paid_amount,
-        refund_amount,
-        order_status,
-        created_at,
-        paid_at,
         {{ select_lineage_columns() }}
 
     from deduplicated

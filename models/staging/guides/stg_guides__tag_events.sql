@@ -16,28 +16,13 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('tag_event_id') }} as tag_event_id,
-        {{ clean_text('guide_id') }} as guide_id,
-        {{ clean_text('store_code') }} as store_code,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
-        ---------- identifier as delivered (normalized to canonical forms later)
-        {{ clean_text('id_type') }} as id_type,
-        {{ clean_text('id_value') }} as id_value,
-        {{ clean_text('appid') }} as appid,
         case when {{ clean_text('id_type') }} = 'member_id' then {{ clean_text('id_value') }} end as member_id,
         case when {{ clean_text('id_type') }} = 'phone' then {{ clean_text('id_value') }} end as phone,
         case when {{ clean_text('id_type') }} = 'openid' then {{ clean_text('id_value') }} end as openid,
         case when {{ clean_text('id_type') }} = 'unionid' then {{ clean_text('id_value') }} end as unionid,
-
-        ---------- the tag, as the guide app spelled it
-        {{ clean_text('brand') }} as brand,
-        {{ clean_text('tag_code') }} as tag_code,
-        {{ clean_text('tag_value') }} as tag_value,
-        {{ clean_text('action') }} as tag_action,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('tagged_at') }} as tagged_at,
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -56,12 +41,7 @@ deduplicated as (
 final as (
 
     select
-        tag_event_id,
-        guide_id,
-        store_code,
-        id_type,
-        id_value,
-        appid,
+        {{ select_contract_columns(contract) }},
 
         ---------- the identifier in the column of its type, as identity reads
         -- every source (macro identity_record_sources)
@@ -72,14 +52,9 @@ final as (
         openid,
         unionid,
 
-        brand,
-        tag_code,
         {{ comparison_key('tag_code') }} as tag_code_key,
-        tag_value,
         {{ comparison_key('tag_value') }} as tag_value_key,
-        tag_action,
         tag_action = 'clear' as is_clear,
-        tagged_at,
         {{ select_lineage_columns() }}
 
     from deduplicated

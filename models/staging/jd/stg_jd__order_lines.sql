@@ -16,24 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('order_id') }} as order_id,
-        {{ clean_text('sku') }} as sku,
-        {{ clean_text('jd_pin') }} as jd_pin,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('customer_name') }} as customer_name,
-        {{ clean_text('contact_phone') }} as contact_phone,
-        {{ clean_text('shop_name') }} as shop_name,
-        {{ clean_text('item_name') }} as item_name,
-        {{ clean_text('order_status') }} as order_status,
-
-        ---------- numerics
-        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
-        cast(payable_amount as {{ type_amount() }}) as payable_amount,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('ordered_at') }} as ordered_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -52,19 +36,9 @@ final as (
 
     select
         {{ generate_surrogate_key(['order_id', 'sku']) }} as order_line_id,
-        order_id,
-        sku,
-        jd_pin,
-        customer_name,
-        contact_phone,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('contact_phone') }} as contact_phone_normalized,
         {{ cn_mobile_rejection('contact_phone') }} as contact_phone_rejection,
-        shop_name,
-        item_name,
-        order_status,
-        quantity,
-        payable_amount,
-        ordered_at,
         {{ select_lineage_columns() }}
 
     from deduplicated

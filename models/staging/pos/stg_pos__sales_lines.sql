@@ -16,25 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('store_code') }} as store_code,
-        {{ clean_text('receipt_no') }} as receipt_no,
-        {{ clean_text('sku') }} as sku,
-        {{ clean_text('member_id') }} as member_id,
-        {{ clean_text('dealer_code') }} as dealer_code,
-        {{ clean_text('clerk_id') }} as clerk_id,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('phone') }} as phone,
-        {{ clean_text('brand') }} as brand,
-        {{ clean_text('store_name') }} as store_name,
-
-        ---------- numerics (negative for returns)
-        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
-        cast(amount as {{ type_amount() }}) as amount,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('sold_at') }} as sold_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -55,21 +38,10 @@ final as (
 
     select
         {{ generate_surrogate_key(['_file_path', '_file_line']) }} as sales_line_id,
-        store_code,
-        store_name,
-        brand,
-        dealer_code,
-        receipt_no,
-        member_id,
-        phone,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('phone') }} as phone_normalized,
         {{ cn_mobile_rejection('phone') }} as phone_rejection,
-        sku,
-        quantity,
-        amount,
         quantity < 0 as is_return,
-        sold_at,
-        clerk_id,
         {{ select_lineage_columns() }}
 
     from deduplicated

@@ -16,20 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('brand') }} as brand,
-        {{ clean_text('ouid') }} as ouid,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('nick') }} as nick,
-        {{ clean_text('mobile') }} as mobile,
-        {{ clean_text('level') }} as member_level,
-
-        ---------- numerics
-        cast(points as {{ dbt.type_bigint() }}) as points,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('joined_at') }} as joined_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -48,15 +36,9 @@ final as (
 
     select
         {{ generate_surrogate_key(['brand', 'ouid']) }} as tmall_member_id,
-        brand,
-        ouid,
-        nick,
-        mobile,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('mobile') }} as mobile_normalized,
         {{ cn_mobile_rejection('mobile') }} as mobile_rejection,
-        member_level,
-        points,
-        joined_at,
         {{ select_lineage_columns() }}
 
     from deduplicated

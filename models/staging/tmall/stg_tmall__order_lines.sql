@@ -16,27 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids
-        {{ clean_text('sub_order_id') }} as sub_order_id,
-        {{ clean_text('order_id') }} as order_id,
-        {{ clean_text('buyer_ouid') }} as buyer_ouid,
-        {{ clean_text('sku') }} as sku,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('buyer_nick') }} as buyer_nick,
-        {{ clean_text('contact_phone') }} as contact_phone,
-        {{ clean_text('shop_name') }} as shop_name,
-        {{ clean_text('item_title') }} as item_title,
-        {{ clean_text('order_status') }} as order_status,
-
-        ---------- numerics
-        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
-        cast(paid_amount as {{ type_amount() }}) as paid_amount,
-        cast(refund_amount as {{ type_amount() }}) as refund_amount,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('paid_at') }} as paid_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -54,22 +35,9 @@ deduplicated as (
 final as (
 
     select
-        sub_order_id,
-        order_id,
-        buyer_ouid,
-        sku,
-        buyer_nick,
-        contact_phone,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('contact_phone') }} as contact_phone_normalized,
         {{ cn_mobile_rejection('contact_phone') }} as contact_phone_rejection,
-        shop_name,
-        item_title,
-        order_status,
-        quantity,
-        paid_amount,
-        refund_amount,
-        created_at,
-        paid_at,
         {{ select_lineage_columns() }}
 
     from deduplicated

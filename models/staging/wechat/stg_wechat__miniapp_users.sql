@@ -16,18 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids (WeChat's own names: an openid is scoped to its appid)
-        {{ clean_text('appid') }} as appid,
-        {{ clean_text('openid') }} as openid,
-        {{ clean_text('unionid') }} as unionid,
-
-        ---------- identifiers and attributes as delivered
-        {{ clean_text('phone') }} as phone,
-        {{ clean_text('nickname') }} as nickname,
-        {{ clean_text('brand') }} as brand,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -46,15 +36,9 @@ final as (
 
     select
         {{ generate_surrogate_key(['appid', 'openid']) }} as miniapp_user_id,
-        appid,
-        openid,
-        unionid,
-        phone,
+        {{ select_contract_columns(contract) }},
         {{ normalize_cn_mobile('phone') }} as phone_normalized,
         {{ cn_mobile_rejection('phone') }} as phone_rejection,
-        nickname,
-        brand,
-        created_at,
         {{ select_lineage_columns() }}
 
     from deduplicated

@@ -16,20 +16,8 @@ renamed as (
 
     select
 
-        ---------- ids (WeChat's own names: an openid is scoped to its appid)
-        {{ clean_text('appid') }} as appid,
-        {{ clean_text('openid') }} as openid,
-        {{ clean_text('unionid') }} as unionid,
-
-        ---------- attributes
-        {{ clean_text('brand') }} as brand,
-
-        ---------- booleans
-        cast(is_subscribed as {{ dbt.type_boolean() }}) as is_subscribed,
-
-        ---------- timestamps (UTC)
-        {{ to_utc_timestamp('subscribed_at') }} as subscribed_at,
-        {{ to_utc_timestamp('unsubscribed_at') }} as unsubscribed_at,
+        ---------- as delivered, staged by kind (the channel contract)
+        {{ stage_contract_columns(contract) }},
 
         ---------- lineage
         {{ stage_lineage_columns() }}
@@ -48,13 +36,7 @@ final as (
 
     select
         {{ generate_surrogate_key(['appid', 'openid']) }} as oa_follower_id,
-        appid,
-        openid,
-        unionid,
-        brand,
-        is_subscribed,
-        subscribed_at,
-        unsubscribed_at,
+        {{ select_contract_columns(contract) }},
         {{ select_lineage_columns() }}
 
     from deduplicated

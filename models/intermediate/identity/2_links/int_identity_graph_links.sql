@@ -113,7 +113,8 @@ final as (
         last_asserted_at,
         sources,
         is_must_link,
-        row_number() over (
+        -- Ranks are 4-byte on Spark, 8-byte on DuckDB: bigint on both (the contract).
+        cast(row_number() over (
             order by
                 case when is_must_link then 1 else 0 end,
                 record_count,
@@ -122,14 +123,14 @@ final as (
                 first_seen_at,
                 identifier_key_a,
                 identifier_key_b
-        ) as strength,
+        ) as {{ dbt.type_bigint() }}) as strength,
         case when not is_must_link then
-            dense_rank() over (
+            cast(dense_rank() over (
                 order by
                     case when is_must_link then 1 else 0 end,
                     record_count,
                     cast(last_asserted_at as date)
-            )
+            ) as {{ dbt.type_bigint() }})
         end as drop_level
     from merged
 

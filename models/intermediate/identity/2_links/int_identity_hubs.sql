@@ -56,7 +56,7 @@ busiest as (
 
 person_level_degree as (
 
-    select identifier_key, sum(neighbours) as person_level_neighbours
+    select identifier_key, cast(sum(neighbours) as {{ dbt.type_bigint() }}) as person_level_neighbours
     from counted
     group by identifier_key
 
