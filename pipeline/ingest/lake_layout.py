@@ -58,26 +58,28 @@ def landed_file_name(load_id: str, part: str) -> str:
 
 
 def write_schema_files(home: Home, sources: tuple[Source, ...] = SOURCES) -> None:
-    """Make every source readable by dbt even before its first delivery."""
+    """Make every source readable by dbt even before its first delivery.
+
+    A schema file the contract has moved on from (a column added) is written
+    again: dbt and Spark read a source's columns from it, and files landed
+    before the change read the new column as null.
+    """
     for source in sources:
-        raw = home.source_raw(source.name) / SCHEMA_FILE
-        if not raw.exists():
-            raw.parent.mkdir(parents=True, exist_ok=True)
-            empty_lake_frame(source).write_parquet(raw)
-        quarantined = home.source_quarantine(source.name) / SCHEMA_FILE
-        if not quarantined.exists():
-            quarantined.parent.mkdir(parents=True, exist_ok=True)
-            pl.DataFrame(schema=QUARANTINE_SCHEMA).write_parquet(quarantined)
+        _write_schema(home.source_raw(source.name) / SCHEMA_FILE, empty_lake_frame(source))
+        _write_schema(home.source_quarantine(source.name) / SCHEMA_FILE, pl.DataFrame(schema=QUARANTINE_SCHEMA))
     # One for the whole quarantine too: Spark reads a source's schema from
     # the file at the top of its folder (macros/engine/lake_sources.sql).
-    quarantine = home.quarantine / SCHEMA_FILE
-    if not quarantine.exists():
-        quarantine.parent.mkdir(parents=True, exist_ok=True)
-        pl.DataFrame(schema=QUARANTINE_SCHEMA).write_parquet(quarantine)
-    registry = home.file_registry / SCHEMA_FILE
-    if not registry.exists():
-        registry.parent.mkdir(parents=True, exist_ok=True)
-        pl.DataFrame(schema=FILE_REGISTRY_SCHEMA).write_parquet(registry)
+    _write_schema(home.quarantine / SCHEMA_FILE, pl.DataFrame(schema=QUARANTINE_SCHEMA))
+    _write_schema(home.file_registry / SCHEMA_FILE, pl.DataFrame(schema=FILE_REGISTRY_SCHEMA))
+
+
+def _write_schema(path: Path, empty: pl.DataFrame) -> None:
+    if path.exists() and list(pl.read_parquet_schema(path).items()) == list(empty.schema.items()):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = path.with_name(f".{path.name}.writing")
+    empty.write_parquet(written)
+    written.replace(path)
 
 
 def registry_file(home: Home, load_id: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +13,11 @@ import polars as pl
 import pytest
 
 from pipeline.errors import BadInputError, ConfigurationError
+from pipeline.home import Home
+from pipeline.ingest.lake_layout import SCHEMA_FILE, write_schema_files
 from pipeline.ingest.landing import night as land_module
 from pipeline.ingest.landing.night import rollback_load
+from pipeline.ingest.sources import Column, get_source
 from tests.ingest.conftest import DAY, Lake, csv_text
 from tests.ingest.samples import CSV_RECORDS, csv_of
 
@@ -240,3 +244,18 @@ def test_many_files_of_one_source_in_batches(lake: Lake, monkeypatch: pytest.Mon
     landed = lake.landed("eshop_orders")
     assert landed.group_by("_file_path").len().sort("_file_path")["len"].to_list() == [2, 2, 2]
     assert landed.select(pl.col("_file_line").max()).item() == 3
+
+
+def test_a_column_added_to_the_contract_reaches_the_schema_file(tmp_path: Path) -> None:
+    """dbt and Spark read a source's columns from its schema file: a contract
+    that gained a column rewrites it (files landed before read the column as null)."""
+    home = Home(tmp_path / "home")
+    source = get_source("products")
+    write_schema_files(home, (source,))
+    schema_file = home.source_raw("products") / SCHEMA_FILE
+    before = schema_file.stat().st_mtime_ns
+    write_schema_files(home, (source,))
+    assert schema_file.stat().st_mtime_ns == before  # unchanged: not rewritten
+    grown = replace(source, columns=(*source.columns, Column("season", "season", description="Selling season.")))
+    write_schema_files(home, (grown,))
+    assert "season" in pl.read_parquet_schema(schema_file)
