@@ -80,10 +80,6 @@ class Column:
             return self.values
         return tuple(dict.fromkeys(staged for _, staged in self.staged_values))
 
-    @property
-    def has_rules(self) -> bool:
-        return self.required or self.values is not None or self.min_value is not None
-
 
 @dataclass(frozen=True)
 class Identifier:
