@@ -252,3 +252,32 @@
         {'id_type': 'wechat_unionid', 'namespace': "'wechat_open_platform'", 'raw': 'unionid'}]}
   ]) }}
 {% endmacro %}
+
+
+{#- Each order export's statuses as [delivered, line status, line status on a
+    line without a payment time (none: the same)] (macro order_line_status). -#}
+{% macro order_statuses(source_name) %}
+  {%- set statuses = {
+    'tmall_orders': [
+      ['交易成功', 'completed', none],
+      ['交易关闭', 'refunded', 'unpaid'],
+      ['等待买家付款', 'unpaid', none],
+      ['卖家已发货，等待买家确认', 'paid', none],
+      ['买家已付款，等待卖家发货', 'paid', none]],
+    'jd_orders': [
+      ['完成', 'completed', none],
+      ['已取消', 'cancelled', none],
+      ['等待出库', 'paid', none],
+      ['等待确认收货', 'paid', none],
+      ['退款成功', 'refunded', none]],
+    'eshop_orders': [
+      ['paid', 'paid', 'unpaid'],
+      ['cancelled', 'cancelled', none],
+      ['refunded', 'refunded', none],
+      ['completed', 'completed', none]]
+  } -%}
+  {%- if source_name not in statuses -%}
+    {{ exceptions.raise_compiler_error("order_statuses: no order statuses for " ~ source_name) }}
+  {%- endif -%}
+  {{ return(statuses[source_name]) }}
+{% endmacro %}

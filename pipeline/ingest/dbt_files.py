@@ -10,9 +10,11 @@
   the staging model's natural key and dedup rule and every column with its
   kind and rules (required, accepted values, minimum) under its staging name,
   which the staging models (`stage_contract_columns`) and the
-  `matches_channel_contract` data test read; and `identity_record_sources()`,
+  `matches_channel_contract` data test read; `identity_record_sources()`,
   the sources that assert identity with their records, brand columns and
-  identifier columns, which the identity models read.
+  identifier columns, which the identity models read; and `order_statuses()`,
+  each order export's statuses and the line status each means, which
+  `order_line_status()` turns into SQL for the order-line fact.
 
 `make contract` (`python -m pipeline.ingest.dbt_files`) writes them;
 `tests/test_contract_files.py` fails when one is stale.
@@ -138,6 +140,16 @@ def _with_contract_columns(path: Path, text: str, sources: list[Source]) -> str:
 def _contract_macros() -> str:
     contracts = ",\n".join(f"    {_jinja(source.name)}: {_contract(source)}" for source in SOURCES)
     records = ",\n".join(_identity_record(source) for source in SOURCES if source.identity is not None)
+    statuses = ",\n".join(
+        f"    {_jinja(source.name)}: [\n"
+        + ",\n".join(
+            f"      {_jinja([status.delivered, status.line_status, status.unpaid_line_status])}"
+            for status in source.order_statuses
+        )
+        + "]"
+        for source in SOURCES
+        if source.order_statuses
+    )
     return f"""{{#- {GENERATED_NOTE}. -#}}
 
 {{#- The channel contract of one source as its staging model sees it: the
@@ -174,6 +186,19 @@ def _contract_macros() -> str:
   {{{{ return([
 {records}
   ]) }}}}
+{{% endmacro %}}
+
+
+{{#- Each order export's statuses as [delivered, line status, line status on a
+    line without a payment time (none: the same)] (macro order_line_status). -#}}
+{{% macro order_statuses(source_name) %}}
+  {{%- set statuses = {{
+{statuses}
+  }} -%}}
+  {{%- if source_name not in statuses -%}}
+    {{{{ exceptions.raise_compiler_error("order_statuses: no order statuses for " ~ source_name) }}}}
+  {{%- endif -%}}
+  {{{{ return(statuses[source_name]) }}}}
 {{% endmacro %}}
 """
 

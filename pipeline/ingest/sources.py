@@ -109,6 +109,22 @@ class IdentityRecords:
     person_brand: bool = True
 
 
+@dataclass(frozen=True)
+class OrderStatus:
+    """An order export's status and the line status it means (docs/tags.md, "Orders")."""
+
+    delivered: str
+    line_status: str  # unpaid, paid, completed, cancelled or refunded
+    _: KW_ONLY
+    # What it means instead on a line without a payment time (a Tmall order
+    # closed before it was paid was never paid).
+    unpaid_line_status: str | None = None
+
+
+def delivered_statuses(statuses: tuple[OrderStatus, ...]) -> tuple[str, ...]:
+    return tuple(status.delivered for status in statuses)
+
+
 class Dedup(str, Enum):
     """How staging collapses repeated records (see the dbt staging models)."""
 
@@ -132,6 +148,7 @@ class Source:
     # Formats a delivery may come in besides file_format, told apart by the file's extension.
     other_formats: tuple[str, ...] = ()
     identity: IdentityRecords | None = None  # None: the source asserts no identity
+    order_statuses: tuple[OrderStatus, ...] = ()  # an order export's statuses and their meaning
 
     @property
     def staging_model(self) -> str:
@@ -175,15 +192,26 @@ LINEAGE_COLUMNS: dict[str, pl.DataType] = {
     "_loaded_at": pl.Datetime("us", "UTC"),  # wall-clock time of the load
 }
 
-ORDER_STATUS_TMALL = (
-    "交易成功",
-    "交易关闭",
-    "等待买家付款",
-    "卖家已发货，等待买家确认",
-    "买家已付款，等待卖家发货",
+ORDER_STATUSES_TMALL = (
+    OrderStatus("交易成功", "completed"),
+    OrderStatus("交易关闭", "refunded", unpaid_line_status="unpaid"),
+    OrderStatus("等待买家付款", "unpaid"),
+    OrderStatus("卖家已发货，等待买家确认", "paid"),
+    OrderStatus("买家已付款，等待卖家发货", "paid"),
 )
-ORDER_STATUS_JD = ("完成", "已取消", "等待出库", "等待确认收货", "退款成功")
-ORDER_STATUS_ESHOP = ("paid", "cancelled", "refunded", "completed")
+ORDER_STATUSES_JD = (
+    OrderStatus("完成", "completed"),
+    OrderStatus("已取消", "cancelled"),
+    OrderStatus("等待出库", "paid"),
+    OrderStatus("等待确认收货", "paid"),
+    OrderStatus("退款成功", "refunded"),
+)
+ORDER_STATUSES_ESHOP = (
+    OrderStatus("paid", "paid", unpaid_line_status="unpaid"),
+    OrderStatus("cancelled", "cancelled"),
+    OrderStatus("refunded", "refunded"),
+    OrderStatus("completed", "completed"),
+)
 APP_EVENTS = (
     "app_open",
     "view_item",
@@ -248,7 +276,7 @@ SOURCES: tuple[Source, ...] = (
                 description="Refunded amount, yuan; null when nothing was refunded.",
             ),
             Column(
-                "order_status", "订单状态", required=True, values=ORDER_STATUS_TMALL,
+                "order_status", "订单状态", required=True, values=delivered_statuses(ORDER_STATUSES_TMALL),
                 description="Order status as delivered (Chinese).",
             ),
             Column(
@@ -260,6 +288,7 @@ SOURCES: tuple[Source, ...] = (
                 description="Payment time; null when unpaid. {{ doc('utc_timestamp') }}",
             ),
         ),
+        order_statuses=ORDER_STATUSES_TMALL,
         natural_key=("sub_order_id",),
         dedup=Dedup.LATEST,
         identity=IdentityRecords(
@@ -334,7 +363,7 @@ SOURCES: tuple[Source, ...] = (
                 description="Amount payable for the line, yuan.",
             ),
             Column(
-                "order_status", "订单状态", required=True, values=ORDER_STATUS_JD,
+                "order_status", "订单状态", required=True, values=delivered_statuses(ORDER_STATUSES_JD),
                 description="Order status as delivered (Chinese).",
             ),
             Column(
@@ -342,6 +371,7 @@ SOURCES: tuple[Source, ...] = (
                 description="Order time (an Excel date cell or text in the export). {{ doc('utc_timestamp') }}",
             ),
         ),
+        order_statuses=ORDER_STATUSES_JD,
         natural_key=("order_id", "sku"),
         dedup=Dedup.LATEST,
         identity=IdentityRecords(
@@ -517,7 +547,10 @@ SOURCES: tuple[Source, ...] = (
                 "refund_amount", "refund_amount", kind=Kind.AMOUNT, min_value=0,
                 description="Refunded amount, yuan; null when nothing was refunded.",
             ),
-            Column("order_status", "status", required=True, values=ORDER_STATUS_ESHOP, description="Order status."),
+            Column(
+                "order_status", "status", required=True, values=delivered_statuses(ORDER_STATUSES_ESHOP),
+                description="Order status.",
+            ),
             Column(
                 "created_at", "created_at", kind=Kind.TIMESTAMP, required=True,
                 description="Order creation time. {{ doc('utc_timestamp') }}",
@@ -527,6 +560,7 @@ SOURCES: tuple[Source, ...] = (
                 description="Payment time, null when unpaid. {{ doc('utc_timestamp') }}",
             ),
         ),
+        order_statuses=ORDER_STATUSES_ESHOP,
         natural_key=("order_id", "line_no"),
         dedup=Dedup.LATEST,
         identity=IdentityRecords(

@@ -94,13 +94,7 @@ tmall as (
         sku,
         quantity,
         created_at as ordered_at,
-        case
-            when order_status = '等待买家付款' then 'unpaid'
-            when order_status = '交易关闭' and paid_at is null then 'unpaid'
-            when order_status = '交易关闭' then 'refunded'
-            when order_status = '交易成功' then 'completed'
-            else 'paid'
-        end as line_status,
+        {{ order_line_status('tmall_orders', 'order_status', paid_at='paid_at') }} as line_status,
         coalesce(paid_amount, 0) as delivered_amount,
         coalesce(refund_amount, 0) as delivered_refund,
         _load_id
@@ -120,12 +114,7 @@ jd as (
         sku,
         quantity,
         ordered_at,
-        case
-            when order_status = '已取消' then 'cancelled'
-            when order_status = '退款成功' then 'refunded'
-            when order_status = '完成' then 'completed'
-            else 'paid'
-        end as line_status,
+        {{ order_line_status('jd_orders', 'order_status') }} as line_status,
         coalesce(payable_amount, 0) as delivered_amount,
         -- JD's export has no refund column: a refund is the whole line (退款成功).
         cast(0 as {{ type_amount() }}) as delivered_refund,
@@ -146,13 +135,7 @@ eshop as (
         sku,
         quantity,
         created_at as ordered_at,
-        case
-            when order_status = 'cancelled' then 'cancelled'
-            when order_status = 'refunded' then 'refunded'
-            when order_status = 'completed' then 'completed'
-            when paid_at is null then 'unpaid'
-            else 'paid'
-        end as line_status,
+        {{ order_line_status('eshop_orders', 'order_status', paid_at='paid_at') }} as line_status,
         coalesce(paid_amount, 0) as delivered_amount,
         coalesce(refund_amount, 0) as delivered_refund,
         _load_id
