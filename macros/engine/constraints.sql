@@ -29,3 +29,18 @@
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+{#- The same for `keyed_incremental` tables, which dbt's table
+    materialization (the caller of persist_constraints) never builds: the
+    materialization calls this after every build and merge. DuckDB needs
+    nothing: the table's DDL refuses a null on every insert. -#}
+{% macro enforce_contract_constraints(relation, model) %}
+    {{ return(adapter.dispatch('enforce_contract_constraints')(relation, model)) }}
+{% endmacro %}
+
+{% macro default__enforce_contract_constraints(relation, model) %}
+{% endmacro %}
+
+{% macro spark__enforce_contract_constraints(relation, model) %}
+    {%- do spark__persist_constraints(relation, model) -%}
+{% endmacro %}

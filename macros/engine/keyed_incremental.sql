@@ -69,6 +69,7 @@
         {%- endcall -%}
     {%- endif -%}
 
+    {%- do enforce_contract_constraints(target_relation, model) -%}
     {%- do apply_grants(target_relation, grant_config, should_revoke=false) -%}
     {%- do persist_docs(target_relation, model) -%}
     {{ run_hooks(post_hooks, inside_transaction=True) }}

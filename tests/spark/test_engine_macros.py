@@ -3,8 +3,9 @@
 The parity test proves the engines agree on a home that breaks no rule; these
 cases must fail or load differently on Spark unless the macros hold:
 
-- an enforced contract's `not_null` fails the model on a null
-  (constraints.sql: Parquet tables take no NOT NULL constraint);
+- an enforced contract's `not_null` fails the model on a null, on a table
+  and on a keyed_incremental table (constraints.sql: Parquet tables take no
+  NOT NULL constraint);
 - a seed with an apostrophe, a backslash and an empty cell loads them as
   DuckDB's COPY does (seeds.sql), and an empty seed is a table with a
   Parquet file (publish reads the files, not Spark's catalog);
@@ -32,16 +33,24 @@ NULL_IN_CONTRACT = """
 select cast(1 as int) as id, cast(null as string) as label
 """
 
+# The same on the project's own materialization, which dbt's persist_constraints never sees.
+NULL_IN_KEYED_CONTRACT = """
+{{ config(materialized='keyed_incremental', unique_key='id', dedup='latest', contract={'enforced': true}) }}
+select cast(1 as int) as id, cast(null as string) as label
+"""
+
 MODELS_YML = """
 models:
   - name: null_in_contract
-    columns:
+    columns: &columns
       - name: id
         data_type: int
       - name: label
         data_type: string
         constraints:
           - type: not_null
+  - name: null_in_keyed_contract
+    columns: *columns
 """
 
 SEEDS_YML = """
@@ -64,6 +73,7 @@ def spark_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dic
     root = tmp_path_factory.mktemp("spark_macros")
     project = engine_project(root, "engine_macros", "spark")
     (project / "models" / "null_in_contract.sql").write_text(NULL_IN_CONTRACT)
+    (project / "models" / "null_in_keyed_contract.sql").write_text(NULL_IN_KEYED_CONTRACT)
     (project / "models" / "_models.yml").write_text(MODELS_YML)
     (project / "seeds" / "_seeds.yml").write_text(SEEDS_YML)
     (project / "seeds" / "texts.csv").write_text(TEXTS)
@@ -74,9 +84,10 @@ def spark_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dic
     return {r["unique_id"].split(".")[-1]: r for r in results}, spark_warehouse(root) / "engine_macros.db"
 
 
-def test_a_null_breaks_an_enforced_contract(spark_build: tuple[dict[str, dict], Path]) -> None:
+@pytest.mark.parametrize("model", ["null_in_contract", "null_in_keyed_contract"])
+def test_a_null_breaks_an_enforced_contract(spark_build: tuple[dict[str, dict], Path], model: str) -> None:
     results, _ = spark_build
-    result = results["null_in_contract"]
+    result = results[model]
     assert result["status"] == "error"
     assert "column label is not_null but 1 row(s) are null" in result["message"]
 
