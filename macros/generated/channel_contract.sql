@@ -8,7 +8,7 @@
     their staged spelling, minimum: test matches_channel_contract) and, where
     staging respells delivered values, each delivered value's staged one. -#}
 {% macro channel_contract(source_name) %}
-  {%- set contracts = {
+  {%- set by_source = {
     'tmall_orders': {'model': 'stg_tmall__order_lines', 'natural_key': ['sub_order_id'], 'dedup': 'latest',
       'columns': [
         {'name': 'order_id', 'kind': 'digits', 'required': true},
@@ -182,10 +182,10 @@
         {'name': 'tag_action', 'lake': 'action', 'kind': 'text', 'required': true, 'values': ['set', 'clear']},
         {'name': 'tagged_at', 'kind': 'timestamp', 'required': true}]}
   } -%}
-  {%- if source_name not in contracts -%}
-    {{ exceptions.raise_compiler_error("channel_contract: no source " ~ source_name) }}
+  {%- if source_name not in by_source -%}
+    {{ exceptions.raise_compiler_error("channel_contract: nothing for source " ~ source_name) }}
   {%- endif -%}
-  {{ return(contracts[source_name]) }}
+  {{ return(by_source[source_name]) }}
 {% endmacro %}
 
 
@@ -257,7 +257,7 @@
 {#- Each order export's statuses as [delivered, line status, line status on a
     line without a payment time (none: the same)] (macro order_line_status). -#}
 {% macro order_statuses(source_name) %}
-  {%- set statuses = {
+  {%- set by_source = {
     'tmall_orders': [
       ['交易成功', 'completed', none],
       ['交易关闭', 'refunded', 'unpaid'],
@@ -276,8 +276,8 @@
       ['refunded', 'refunded', none],
       ['completed', 'completed', none]]
   } -%}
-  {%- if source_name not in statuses -%}
-    {{ exceptions.raise_compiler_error("order_statuses: no order statuses for " ~ source_name) }}
+  {%- if source_name not in by_source -%}
+    {{ exceptions.raise_compiler_error("order_statuses: nothing for source " ~ source_name) }}
   {%- endif -%}
-  {{ return(statuses[source_name]) }}
+  {{ return(by_source[source_name]) }}
 {% endmacro %}

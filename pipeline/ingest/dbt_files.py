@@ -159,15 +159,7 @@ def _contract_macros() -> str:
     stage_contract_columns), its rules (required, accepted values under
     their staged spelling, minimum: test matches_channel_contract) and, where
     staging respells delivered values, each delivered value's staged one. -#}}
-{{% macro channel_contract(source_name) %}}
-  {{%- set contracts = {{
-{contracts}
-  }} -%}}
-  {{%- if source_name not in contracts -%}}
-    {{{{ exceptions.raise_compiler_error("channel_contract: no source " ~ source_name) }}}}
-  {{%- endif -%}}
-  {{{{ return(contracts[source_name]) }}}}
-{{% endmacro %}}
+{_by_source_macro("channel_contract", contracts)}
 
 
 {{#- The staged sources that assert identity (docs/identity.md), and how.
@@ -191,16 +183,21 @@ def _contract_macros() -> str:
 
 {{#- Each order export's statuses as [delivered, line status, line status on a
     line without a payment time (none: the same)] (macro order_line_status). -#}}
-{{% macro order_statuses(source_name) %}}
-  {{%- set statuses = {{
-{statuses}
-  }} -%}}
-  {{%- if source_name not in statuses -%}}
-    {{{{ exceptions.raise_compiler_error("order_statuses: no order statuses for " ~ source_name) }}}}
-  {{%- endif -%}}
-  {{{{ return(statuses[source_name]) }}}}
-{{% endmacro %}}
+{_by_source_macro("order_statuses", statuses)}
 """
+
+
+def _by_source_macro(name: str, entries: str) -> str:
+    """A macro returning its entry for a source name, and failing on a name it does not know."""
+    return f"""{{% macro {name}(source_name) %}}
+  {{%- set by_source = {{
+{entries}
+  }} -%}}
+  {{%- if source_name not in by_source -%}}
+    {{{{ exceptions.raise_compiler_error("{name}: nothing for source " ~ source_name) }}}}
+  {{%- endif -%}}
+  {{{{ return(by_source[source_name]) }}}}
+{{% endmacro %}}"""
 
 
 def _contract(source: Source) -> str:
